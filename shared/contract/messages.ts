@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { domain, method } from './define';
+import { deliveryStatusSchema, idSchema } from '../domain/types';
+
+export const MAX_MESSAGE_CHARS = 4000;
+
+export const messageSchema = z.object({
+  id: idSchema,
+  conversationId: idSchema,
+  direction: z.enum(['inbound', 'outbound']),
+  authorName: z.string().nullable(),
+  body: z.string(),
+  deliveryStatus: deliveryStatusSchema,
+  failureReason: z.string().nullable(),
+  createdAt: z.number().int(),
+});
+export type Message = z.infer<typeof messageSchema>;
+
+export const messagesDomain = domain('messages', {
+  list: method(
+    'Messages of one conversation, oldest first.',
+    z
+      .object({
+        conversationId: idSchema,
+        limit: z.number().int().min(1).max(500).default(200),
+      })
+      .strict(),
+    z.object({ items: z.array(messageSchema) }),
+  ),
+  queueReply: method(
+    'Write a reply to the replica and queue it in the outbox in one transaction; it leaves when the hub is reachable.',
+    z
+      .object({
+        conversationId: idSchema,
+        body: z.string().trim().min(1, 'empty').max(MAX_MESSAGE_CHARS),
+      })
+      .strict(),
+    messageSchema,
+  ),
+});

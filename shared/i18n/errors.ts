@@ -1,0 +1,28 @@
+import type { Language } from '../domain/types';
+
+/**
+ * User-facing text for every stable error code, in zh-CN (first) and en.
+ * Programs branch on codes; people read these. Keep both languages complete:
+ * a test fails when one is missing.
+ */
+export const errorMessages: Record<string, Record<Language, string>> = {
+  'contract.unknown_method': { 'zh-CN': '应用内部调用了不存在的功能，请联系信息科。', en: 'The app called a function that does not exist. Please contact IT.' },
+  'contract.bad_input': { 'zh-CN': '提交的内容格式不正确，请检查后重试。', en: 'The request was not in the expected format. Please check and try again.' },
+  'contract.bad_output': { 'zh-CN': '本地服务返回了无效数据，已记录日志，请联系信息科。', en: 'A local service returned invalid data. It has been logged; please contact IT.' },
+  'contract.internal': { 'zh-CN': '本地服务出错，已记录日志。您的数据未丢失。', en: 'A local service failed and the error was logged. Your data is safe.' },
+  'replica.missing': { 'zh-CN': '找不到本机加密数据库文件。为避免数据丢失，未自动新建，请联系信息科。', en: 'The encrypted local database file is missing. A new one was not created, to avoid losing data. Please contact IT.' },
+  'replica.wrong_key': { 'zh-CN': '本机数据库密钥不匹配，无法解锁。文件未被修改。', en: 'The key does not match the local database, so it cannot be unlocked. The file was not changed.' },
+  'replica.corrupt': { 'zh-CN': '本机数据库文件已损坏。文件已原样保留，请联系信息科恢复。', en: 'The local database file is damaged. It was left untouched; please contact IT to recover it.' },
+  'replica.not_encrypted': { 'zh-CN': '本机数据库文件未加密，出于安全原因拒绝打开。', en: 'The local database file is not encrypted and was refused for safety.' },
+  'replica.from_future': { 'zh-CN': '本机数据库由更新版本的提灯创建，请升级本软件后再打开。', en: 'The local database was created by a newer version of Lantern. Please update the app to open it.' },
+  'replica.migration_failed': { 'zh-CN': '数据库升级失败，已回滚，原数据保持不变。', en: 'The database upgrade failed and was rolled back; your data is unchanged.' },
+  'replica.not_found': { 'zh-CN': '没有找到该记录，可能已被移出您的可见范围。', en: 'That record was not found; it may no longer be visible to you.' },
+  'keystore.unavailable': { 'zh-CN': '系统密钥保护不可用，无法安全保存数据库密钥。', en: 'The operating system key protection is unavailable, so the database key cannot be stored safely.' },
+  'keystore.unreadable': { 'zh-CN': '无法解开数据库密钥（可能更换了 Windows 账户）。文件未被修改，请联系信息科。', en: 'The database key could not be unwrapped (perhaps the Windows account changed). Nothing was changed; please contact IT.' },
+};
+
+export function localizeError(code: string, language: Language): string {
+  const entry = errorMessages[code];
+  if (entry) return entry[language];
+  return language === 'zh-CN' ? `操作失败（${code}）。` : `The operation failed (${code}).`;
+}
