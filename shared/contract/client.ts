@@ -5,6 +5,8 @@ import type { Result } from './result';
 /** `client.conversations.list({ … })` — argument and result types come from the contract's zod schemas. */
 export type Client<C extends AnyContract> = {
   readonly [D in keyof C]: {
+    // An input whose fields are all optional may be omitted: `{}` here is exactly "no fields".
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
     readonly [M in keyof C[D]]: {} extends InputOf<C, D, M>
       ? (input?: InputOf<C, D, M>) => Promise<Result<OutputOf<C, D, M>>>
       : (input: InputOf<C, D, M>) => Promise<Result<OutputOf<C, D, M>>>;

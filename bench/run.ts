@@ -1,0 +1,18 @@
+/** npm run bench [-- name ...] — runs the named benchmarks (all when none is named). */
+import { runReplicaBench } from './replica';
+
+const benches: Record<string, () => unknown> = {
+  replica: runReplicaBench,
+};
+
+const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const names = asked.length ? asked : Object.keys(benches);
+for (const name of names) {
+  const run = benches[name];
+  if (!run) {
+    console.error(`Unknown benchmark "${name}". Known: ${Object.keys(benches).join(', ')}`);
+    process.exit(2);
+  }
+  console.log(`▶ ${name}`);
+  console.log(JSON.stringify(await run(), null, 2));
+}
