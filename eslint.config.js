@@ -29,5 +29,5 @@ export default tseslint.config(
   },
   { files: ['shared/**'], rules: { 'no-restricted-globals': ['error', ...DOM_GLOBALS, ...NODE_GLOBALS] } },
   { files: ['renderer/**'], languageOptions: { globals: globals.browser }, rules: { 'no-restricted-globals': ['error', ...NODE_GLOBALS] } },
-  { files: ['electron/**', 'db/**', 'hub/**', 'tests/**', 'bench/**', 'scripts/**', 'eslint-rules/**', '*.config.*'], languageOptions: { globals: globals.node } },
+  { files: ['electron/**', 'db/**', 'hub/**', 'tests/**', 'bench/**', 'scripts/**', 'eslint-rules/**', '**/*.config.*'], languageOptions: { globals: globals.node } },
 );

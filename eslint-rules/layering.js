@@ -11,7 +11,7 @@
  *   electron/preload  ← shared, electron      (sandboxed: nothing else)
  *   renderer          ← shared + browser packages (no node:, no electron)
  *
- * Folders not listed (tests, bench, scripts, config files) are unrestricted.
+ * Folders not listed (tests, bench, scripts) and build config files (*.config.ts) are unrestricted.
  */
 import { builtinModules } from 'node:module';
 import path from 'node:path';
@@ -20,7 +20,7 @@ const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
 /** @type {Record<string, { layers: string[]; node: boolean; electron: boolean; packages: 'any' | string[] }>} */
 export const LAYERS = {
-  shared: { layers: ['shared'], node: false, electron: false, packages: ['zod'] },
+  shared: { layers: ['shared'], node: false, electron: false, packages: ['zod', 'opencc-js'] },
   db: { layers: ['shared', 'db'], node: true, electron: false, packages: 'any' },
   'electron/services': { layers: ['shared', 'db', 'electron/services'], node: true, electron: false, packages: 'any' },
   hub: { layers: ['shared', 'db', 'hub'], node: true, electron: false, packages: 'any' },
@@ -62,6 +62,8 @@ const rule = {
     const root = context.options[0]?.root ?? context.cwd;
     const file = context.filename;
     const rel = path.relative(root, file).split(path.sep).join('/');
+    // Build configuration (vite.config.ts, …) runs in Node at build time, not in the layer.
+    if (/\.config\.[cm]?[jt]s$/.test(rel)) return {};
     const layer = layerOf(rel);
     if (!layer) return {};
     const base = LAYERS[layer];

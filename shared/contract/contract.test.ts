@@ -33,7 +33,7 @@ describe('contract', () => {
   });
 
   it('requires a handler for every method', () => {
-    expect(() => createDispatcher(c, { echo: { say: ({ text }) => ({ text }) } } as never)).toThrow(/No handler for echo.fail/);
+    expect(() => createDispatcher(c, { echo: { say: ({ text }: { text: string }) => ({ text }) } } as never)).toThrow(/No handler for echo.fail/);
   });
 
   describe('dispatcher', () => {

@@ -1,0 +1,77 @@
+import type { Messages } from './types';
+
+/** English — complete; same keys as zh-CN (tested). */
+export const en: Messages = {
+  app: {
+    name: 'Lantern',
+    subtitle: 'Patient contact workstation',
+    loading: 'Opening encrypted replica…',
+    modeDemo: 'Demo clinic · local data',
+    modeHub: 'Connected to hospital hub',
+    encrypted: 'Local data encrypted',
+    language: 'Language',
+  },
+  inbox: {
+    title: 'Inbox',
+    all: 'All',
+    urgent: 'Urgent',
+    allChannels: 'All channels',
+    allStatuses: 'All statuses',
+    count: '{{count}} conversations',
+    empty: 'No conversations match',
+    unread: '{{count}} unread',
+    filterChannel: 'Filter by channel',
+    filterStatus: 'Filter by status',
+  },
+  channel: {
+    webchat: 'Web chat',
+    wechat: 'WeChat',
+    wecom: 'WeCom',
+    sms: 'SMS',
+    email: 'Email',
+    phone: 'Phone',
+    device: 'Device alert',
+  },
+  channelShort: {
+    webchat: 'Web',
+    wechat: 'WeChat',
+    wecom: 'WeCom',
+    sms: 'SMS',
+    email: 'Email',
+    phone: 'Phone',
+    device: 'Device',
+  },
+  status: { open: 'Open', pending: 'Pending', snoozed: 'Snoozed', resolved: 'Resolved' },
+  priority: { urgent: 'Urgent', high: 'High', normal: 'Normal', low: 'Low' },
+  delivery: {
+    received: 'Received',
+    queued: 'Queued (not sent yet)',
+    sending: 'Sending',
+    sent: 'Sent',
+    delivered: 'Delivered',
+    failed: 'Failed',
+    rejected: 'Rejected',
+  },
+  conversation: {
+    none: 'Choose a conversation on the left',
+    patient: 'Patient',
+    you: 'Me',
+    loadError: 'Could not read this conversation',
+  },
+  composer: {
+    placeholder: 'Type a reply… (Ctrl+Enter to send)',
+    send: 'Send',
+    sending: 'Queuing…',
+    queuedHint: 'Saved on this computer and queued; it leaves when the network is available.',
+    tooLong: 'Replies are limited to {{max}} characters',
+  },
+  knowledge: {
+    title: 'Knowledge cards',
+    empty: 'No suggestions yet. While you type, drug interactions, red flags and compliant wording appear here.',
+    disclaimer: 'Suggestions only — a person decides; nothing is sent automatically.',
+  },
+  errors: {
+    title: 'Something went wrong',
+    dismiss: 'Dismiss',
+  },
+};

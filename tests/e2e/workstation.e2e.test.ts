@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { createWorkstation, type Workstation } from '../../electron/services/workstation';
+import { createStaticKeyStore } from '../../electron/services/replica/keystore';
+import { tempDir } from '../support/tmp';
+import { installBridge, launchBrowser, REPO_ROOT, SCREENSHOT_DIR, startRendererServer, watchErrors } from './harness';
+
+const DEMO = join(REPO_ROOT, 'resources', 'demo', 'demo.json');
+
+describe('workstation UI in real Chromium over an encrypted replica', () => {
+  let browser: Browser;
+  let server: Awaited<ReturnType<typeof startRendererServer>>;
+  let ws: Workstation;
+  let tmp: ReturnType<typeof tempDir>;
+
+  beforeAll(async () => {
+    tmp = tempDir('lantern-e2e-');
+    ws = await createWorkstation({ dataDir: tmp.dir, keyStore: createStaticKeyStore(randomBytes(32), true), appVersion: 'e2e', hubUrl: null, demoDataPath: DEMO });
+    server = await startRendererServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await ws?.close();
+    tmp?.cleanup();
+  });
+
+  async function openApp(viewport = { width: 1366, height: 820 }): Promise<{ page: Page; errors: string[] }> {
+    const context = await browser.newContext({ viewport, locale: 'zh-CN' });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await installBridge(page, ws.dispatch);
+    await page.goto(server.url);
+    await page.getByTestId('inbox-row').first().waitFor();
+    return { page, errors };
+  }
+
+  it('shows the demo inbox, read from the encrypted replica, in Chinese', async () => {
+    const { page, errors } = await openApp();
+    const expected = ws.replica.sqlite.prepare('SELECT count(*) AS n FROM conversations').get() as { n: number };
+    expect(expected.n).toBeGreaterThanOrEqual(12);
+    await expect.poll(() => page.getByTestId('inbox-row').count()).toBe(expected.n);
+    await expect(page.getByTestId('inbox-count').textContent()).resolves.toBe(`${expected.n} 个会话`);
+    await expect(page.getByTestId('mode-badge').textContent()).resolves.toContain('演示诊所');
+    // The first row is an urgent one (urgent on top), marked in words, not only colour.
+    await expect(page.getByTestId('inbox-row').first().getByTestId('priority-tag').textContent()).resolves.toBe('紧急');
+    // Every channel of the demo clinic is on one list.
+    const channels = await page.locator('[data-testid=inbox-row] [data-channel]').evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('data-channel')))].sort());
+    expect(channels).toEqual(['device', 'email', 'phone', 'sms', 'webchat', 'wechat', 'wecom']);
+    await expect(page.getByTestId('knowledge-panel').textContent()).resolves.toContain('暂无建议');
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'inbox-zh-CN.png') });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('opens a conversation and queues a reply with Ctrl+Enter into the outbox', async () => {
+    const { page, errors } = await openApp();
+    const row = page.getByTestId('inbox-row').first();
+    const conversationId = await row.getAttribute('data-conversation-id');
+    expect(conversationId).toBeTruthy();
+    await row.click();
+    const view = page.getByTestId('conversation-view');
+    await expect.poll(() => view.getAttribute('data-conversation-id')).toBe(conversationId);
+    const stored = ws.replica.sqlite.prepare('SELECT count(*) AS n FROM messages WHERE conversation_id = ?').get(conversationId) as { n: number };
+    await expect.poll(() => page.getByTestId('message').count()).toBe(stored.n);
+
+    const reply = '您好，我是值班护士。宝宝高烧不退、精神差，请尽快带宝宝到儿科急诊就诊，路上注意保暖。';
+    await page.getByTestId('composer-input').fill(reply);
+    await page.getByTestId('composer-input').press('Control+Enter');
+    const last = page.getByTestId('message').last();
+    await expect.poll(() => last.textContent()).toContain(reply);
+    await expect(last.getAttribute('data-delivery')).resolves.toBe('queued');
+    await expect(last.getByTestId('delivery-status').textContent()).resolves.toContain('排队中');
+    await expect(page.getByTestId('composer-input').inputValue()).resolves.toBe('');
+
+    // The reply and its outbox entry are in the encrypted replica.
+    const row2 = ws.replica.sqlite
+      .prepare("SELECT m.body AS body, o.state AS status, o.kind AS kind FROM messages m JOIN outbox o ON o.id = m.id WHERE m.conversation_id = ? AND m.direction = 'outbound' ORDER BY m.created_at DESC LIMIT 1")
+      .get(conversationId) as { body: string; status: string; kind: string } | undefined;
+    expect(row2?.body).toBe(reply);
+    expect(row2?.status).toBe("pending");
+    expect(row2?.kind).toBe("message.send");
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'conversation-zh-CN.png') });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('switches to English, remembers it, and every visible label changes', async () => {
+    const { page, errors } = await openApp();
+    await page.getByTestId('language-switch').selectOption('en');
+    await expect.poll(() => page.getByTestId('inbox-count').textContent()).toMatch(/^\d+ conversations$/);
+    await expect(page.getByTestId('mode-badge').textContent()).resolves.toBe('Demo clinic · local data');
+    await page.getByTestId('inbox-row').nth(1).click();
+    await page.getByTestId('message').first().waitFor();
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'conversation-en.png') });
+    const info = await ws.dispatch('session.info', {});
+    expect(info.ok && info.value).toMatchObject({ language: 'en' });
+    // A reload comes back in English (stored in the replica's settings).
+    await page.reload();
+    await expect.poll(() => page.getByTestId('inbox-count').textContent()).toMatch(/conversations$/);
+    await ws.dispatch('session.setLanguage', { language: 'zh-CN' });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('enforces the Content-Security-Policy: an injected inline script does not run', async () => {
+    const { page } = await openApp();
+    const response = await page.request.get(server.url);
+    expect(response.headers()['content-security-policy']).toContain("script-src 'self'");
+    const result = await page.evaluate(async () => {
+      const w = window as unknown as Record<string, unknown>;
+      const violations: string[] = [];
+      document.addEventListener('securitypolicyviolation', (e: SecurityPolicyViolationEvent) => violations.push(e.violatedDirective));
+      const s = document.createElement('script');
+      s.textContent = 'window.__pwned = true;';
+      document.body.appendChild(s);
+      const img = document.createElement('img');
+      img.setAttribute('onerror', 'window.__pwned2 = true');
+      img.src = 'data:,x';
+      document.body.appendChild(img);
+      const remote = document.createElement('script');
+      remote.src = 'https://evil.example/x.js';
+      document.body.appendChild(remote);
+      await new Promise((r) => setTimeout(r, 300));
+      return { pwned: w.__pwned ?? null, pwned2: w.__pwned2 ?? null, violations };
+    });
+    expect(result.pwned).toBeNull();
+    expect(result.pwned2).toBeNull();
+    expect(result.violations.filter((v) => v.startsWith('script-src')).length).toBeGreaterThanOrEqual(3);
+    await page.context().close();
+  });
+
+  it('turns a bad call through the bridge into a typed error, and the page keeps working', async () => {
+    const { page, errors } = await openApp();
+    const answers = await page.evaluate(async () => {
+      const l = (window as unknown as { lantern: { invoke: (m: string, i: unknown) => Promise<{ ok: boolean; error?: { code: string } }> } }).lantern;
+      return [await l.invoke('nope.nothing', {}), await l.invoke('messages.queueReply', { conversationId: '../x', body: '' }), Object.isFrozen(l)];
+    });
+    expect(answers[0]).toMatchObject({ ok: false, error: { code: 'contract.unknown_method' } });
+    expect(answers[1]).toMatchObject({ ok: false, error: { code: 'contract.bad_input' } });
+    expect(answers[2]).toBe(true);
+    await page.getByTestId('inbox-row').nth(2).click();
+    await page.getByTestId('message').first().waitFor();
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
