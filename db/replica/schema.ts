@@ -16,6 +16,8 @@ export const contacts = sqliteTable('contacts', {
   conditions: text('conditions', { mode: 'json' }).$type<string[]>().notNull().default([]),
   medicines: text('medicines', { mode: 'json' }).$type<string[]>().notNull().default([]),
   allergies: text('allergies', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  /** The patient's own alert thresholds by reading kind (set by clinicians); defaults apply otherwise. */
+  thresholds: text('thresholds', { mode: 'json' }).$type<Record<string, { low: number | null; high: number | null }>>().notNull().default({}),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
   hubSeq: integer('hub_seq'),
@@ -51,6 +53,9 @@ export const conversations = sqliteTable(
     unreadCount: integer('unread_count').notNull().default(0),
     lastMessageAt: integer('last_message_at').notNull(),
     lastMessagePreview: text('last_message_preview').notNull().default(''),
+    /** When the next reply is due (SLA); null when nothing is owed. */
+    slaDueAt: integer('sla_due_at'),
+    snoozedUntil: integer('snoozed_until'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     hubSeq: integer('hub_seq'),
@@ -170,3 +175,59 @@ export const drafts = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.conversationId, t.mode] })],
 );
+
+/** People the user works with (names for assignees and authors); synced from the hub. */
+export const users = sqliteTable('users', {
+  id: text('id').primaryKey(),
+  displayName: text('display_name').notNull(),
+  role: text('role', { enum: ['agent', 'nurse', 'supervisor', 'admin'] }).notNull(),
+  teamIds: text('team_ids', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  updatedAt: integer('updated_at').notNull(),
+  hubSeq: integer('hub_seq'),
+});
+
+export const teams = sqliteTable('teams', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  hubSeq: integer('hub_seq'),
+});
+
+/** Canned replies, searchable with `/` in the composer; `{{patient_name}}`-style variables. */
+export const cannedReplies = sqliteTable(
+  'canned_replies',
+  {
+    id: text('id').primaryKey(),
+    shortcut: text('shortcut').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    lang: text('lang').notNull().default('zh-CN'),
+    updatedAt: integer('updated_at').notNull(),
+    hubSeq: integer('hub_seq'),
+  },
+  (t) => [index('canned_replies_shortcut').on(t.shortcut)],
+);
+
+/** System events in a conversation's timeline: assignment, transfer, status, priority, tags, recall. */
+export const conversationEvents = sqliteTable(
+  'conversation_events',
+  {
+    id: text('id').primaryKey(),
+    conversationId: text('conversation_id').notNull().references(() => conversations.id),
+    kind: text('kind').notNull(),
+    actorId: text('actor_id'),
+    actorName: text('actor_name'),
+    detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: integer('created_at').notNull(),
+    hubSeq: integer('hub_seq'),
+  },
+  (t) => [index('conversation_events_conversation_time').on(t.conversationId, t.createdAt)],
+);
+
+/** Agents' useful/useless marks on knowledge cards, pushed to the hub for the feedback loop. */
+export const knowledgeFeedback = sqliteTable('knowledge_feedback', {
+  id: text('id').primaryKey(),
+  itemId: text('item_id').notNull(),
+  useful: integer('useful', { mode: 'boolean' }).notNull(),
+  conversationId: text('conversation_id'),
+  createdAt: integer('created_at').notNull(),
+});

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { contract } from '../../shared/contract';
 import { createDispatcher, type Dispatcher } from '../../shared/contract/dispatch';
 import type { KeyStore } from './replica/keystore';
@@ -10,6 +10,13 @@ import { sessionHandlers } from './handlers/session';
 import { conversationsHandlers } from './handlers/conversations';
 import { messagesHandlers } from './handlers/messages';
 import { diagnosticsHandlers } from './handlers/diagnostics';
+import { notesHandlers } from './handlers/notes';
+import { draftsHandlers } from './handlers/drafts';
+import { contactsHandlers } from './handlers/contacts';
+import { cannedHandlers } from './handlers/canned';
+import { usersHandlers } from './handlers/users';
+import { DEMO_USER, type SessionUser } from './handlers/context';
+import { loadWorkspaceDemo, seedWorkspaceDemo } from './demo/workspace-seed';
 
 export type Log = (level: 'info' | 'warn' | 'error', msg: string, extra?: unknown) => void;
 
@@ -20,6 +27,8 @@ export interface WorkstationOptions {
   hubUrl: string | null;
   /** Seed this demo clinic into a new replica when no hub is configured. */
   demoDataPath?: string;
+  /** Staff, queues, readings and canned replies of the demo clinic (resources/demo/workspace.json). */
+  demoWorkspacePath?: string;
   nativeBinding?: string;
   log?: Log;
   now?: () => number;
@@ -33,6 +42,8 @@ export interface Workstation {
 
 export const REPLICA_FILE = 'replica.db';
 
+const PENDING_USER: SessionUser = { id: 'pending-login', name: '', role: 'agent', teamIds: [] };
+
 /**
  * Everything the workstation does, in plain Node: Electron's main process, the
  * Chromium test harness and the fault harness all wire this same object.
@@ -44,7 +55,10 @@ export async function createWorkstation(opts: WorkstationOptions): Promise<Works
   const replica = openReplica({ path: join(opts.dataDir, REPLICA_FILE), key, create: created, ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}) });
   key.fill(0);
   if (created && !opts.hubUrl && opts.demoDataPath) {
-    const seeded = seedDemo(replica, loadDemoData(opts.demoDataPath), opts.now?.());
+    const now = opts.now?.() ?? Date.now();
+    const seeded = seedDemo(replica, loadDemoData(opts.demoDataPath), now);
+    const workspacePath = opts.demoWorkspacePath ?? join(dirname(opts.demoDataPath), 'workspace.json');
+    seedWorkspaceDemo(replica, loadWorkspaceDemo(workspacePath), now);
     log('info', 'demo clinic seeded', seeded);
   }
   const ctx: ServiceContext = {
@@ -52,7 +66,7 @@ export async function createWorkstation(opts: WorkstationOptions): Promise<Works
     appVersion: opts.appVersion,
     hubUrl: opts.hubUrl,
     now: opts.now ?? Date.now,
-    user: opts.hubUrl ? { id: 'pending-login', name: '' } : { id: 'demo-agent', name: '演示坐席 Demo agent' },
+    session: { user: opts.hubUrl ? PENDING_USER : DEMO_USER },
   };
   const dispatch = createDispatcher(
     contract,
@@ -60,6 +74,11 @@ export async function createWorkstation(opts: WorkstationOptions): Promise<Works
       session: sessionHandlers(ctx),
       conversations: conversationsHandlers(ctx),
       messages: messagesHandlers(ctx),
+      notes: notesHandlers(ctx),
+      drafts: draftsHandlers(ctx),
+      contacts: contactsHandlers(ctx),
+      canned: cannedHandlers(ctx),
+      users: usersHandlers(ctx),
       diagnostics: diagnosticsHandlers(ctx),
     },
     { onInternalError: (method, error) => log('error', `handler ${method} failed`, { error: String(error) }) },

@@ -3,9 +3,24 @@ import { sessionDomain } from './session';
 import { conversationsDomain } from './conversations';
 import { messagesDomain } from './messages';
 import { diagnosticsDomain } from './diagnostics';
+import { notesDomain } from './notes';
+import { draftsDomain } from './drafts';
+import { contactsDomain } from './contacts';
+import { cannedDomain } from './canned';
+import { usersDomain } from './users';
 
 /** The one contract between renderer and workstation services. Add a domain here. */
-export const contract = mergeDomains([sessionDomain, conversationsDomain, messagesDomain, diagnosticsDomain] as const);
+export const contract = mergeDomains([
+  sessionDomain,
+  conversationsDomain,
+  messagesDomain,
+  notesDomain,
+  draftsDomain,
+  contactsDomain,
+  cannedDomain,
+  usersDomain,
+  diagnosticsDomain,
+] as const);
 export type Contract = typeof contract;
 
 export * from './define';

@@ -37,4 +37,17 @@ export const messagesDomain = domain('messages', {
       .strict(),
     messageSchema,
   ),
+  recall: method(
+    'Recall an outbound message within 5 seconds of sending: shredded here and, once the hub has it, at the hub and every replica.',
+    z.object({ id: idSchema }).strict(),
+    z.object({ id: idSchema, recalledAt: z.number().int() }),
+  ),
+  cancelQueued: method(
+    'Cancel a reply that is still queued on this computer (it has not left): removed with its outbox entry.',
+    z.object({ id: idSchema }).strict(),
+    z.object({ id: idSchema, cancelled: z.literal(true) }),
+  ),
 });
+
+/** How long after sending a message may be recalled. */
+export const RECALL_WINDOW_MS = 5_000;

@@ -1,4 +1,12 @@
 import type { Replica } from '../replica/open';
+import type { Role } from '../../../shared/contract/users';
+
+export interface SessionUser {
+  id: string;
+  name: string;
+  role: Role;
+  teamIds: string[];
+}
 
 /** What every domain's handlers share. */
 export interface ServiceContext {
@@ -6,6 +14,8 @@ export interface ServiceContext {
   readonly appVersion: string;
   readonly hubUrl: string | null;
   readonly now: () => number;
-  /** The signed-in user; the demo clinic signs in a local demo agent. */
-  readonly user: { id: string; name: string };
+  /** The signed-in user (the demo clinic signs in a local demo agent); replaced on login. */
+  readonly session: { user: SessionUser };
 }
+
+export const DEMO_USER: SessionUser = { id: 'u-demo-agent', name: '演示坐席 Demo agent', role: 'agent', teamIds: ['t-outpatient'] };

@@ -1,9 +1,12 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { ulid } from 'ulid';
 import type { Contract } from '../../../shared/contract';
 import type { Handlers } from '../../../shared/contract/dispatch';
 import { LanternError } from '../../../shared/contract/result';
-import { conversations, messages, outbox } from '../../../db/replica/schema';
+import { RECALL_WINDOW_MS } from '../../../shared/contract/messages';
+import { conversationEvents, conversations, messages, outbox } from '../../../db/replica/schema';
+import { indexDoc, removeDoc } from '../replica/search';
+import { enqueueMutation } from '../outbox/enqueue';
 import type { ServiceContext } from './context';
 
 const messageColumns = {
@@ -19,6 +22,12 @@ const messageColumns = {
 
 export function messagesHandlers(ctx: ServiceContext): Handlers<Contract>['messages'] {
   const { db, sqlite } = ctx.replica;
+
+  /** Recalled text must not linger in the WAL either: fold it into the (secure-deleted) main file. */
+  function shredWal() {
+    sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
   return {
     list: ({ conversationId, limit }) => {
       const items = db.select(messageColumns).from(messages).where(eq(messages.conversationId, conversationId)).orderBy(asc(messages.createdAt), asc(messages.id)).limit(limit).all();
@@ -27,17 +36,60 @@ export function messagesHandlers(ctx: ServiceContext): Handlers<Contract>['messa
     queueReply: ({ conversationId, body }) => {
       const id = ulid();
       const now = ctx.now();
+      const user = ctx.session.user;
       // The optimistic message and its outbox entry commit together: after a crash
       // there is never a visible "queued" reply that will not be sent, nor a send
       // the agent cannot see.
-      sqlite.transaction(() => {
-        const conv = db.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, conversationId)).get();
-        if (!conv) throw new LanternError('replica.not_found', `Conversation ${conversationId} not found`);
-        db.insert(messages).values({ id, conversationId, direction: 'outbound', authorId: ctx.user.id, authorName: ctx.user.name, body, deliveryStatus: 'queued', createdAt: now }).run();
-        db.update(conversations).set({ lastMessageAt: now, lastMessagePreview: body.slice(0, 120), updatedAt: now }).where(eq(conversations.id, conversationId)).run();
-        db.insert(outbox).values({ id, kind: 'message.send', payload: { messageId: id, conversationId, body }, createdAt: now }).run();
-      }).immediate();
+      sqlite
+        .transaction(() => {
+          const conv = db.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, conversationId)).get();
+          if (!conv) throw new LanternError('replica.not_found', `Conversation ${conversationId} not found`);
+          db.insert(messages).values({ id, conversationId, direction: 'outbound', authorId: user.id, authorName: user.name, body, deliveryStatus: 'queued', createdAt: now }).run();
+          db.update(conversations).set({ lastMessageAt: now, lastMessagePreview: body.slice(0, 120), updatedAt: now }).where(eq(conversations.id, conversationId)).run();
+          indexDoc(sqlite, 'message', id, conversationId, body);
+          enqueueMutation(db, { id, type: 'message.send', args: { messageId: id, conversationId, body }, at: now });
+        })
+        .immediate();
       return db.select(messageColumns).from(messages).where(eq(messages.id, id)).get()!;
+    },
+    recall: ({ id }) => {
+      const now = ctx.now();
+      sqlite
+        .transaction(() => {
+          const m = db.select().from(messages).where(eq(messages.id, id)).get();
+          if (!m) throw new LanternError('replica.not_found', `Message ${id} not found`);
+          if (m.direction !== 'outbound' || m.authorId !== ctx.session.user.id) throw new LanternError('messages.recall_not_allowed', 'Only your own replies can be recalled');
+          if (m.recalledAt) throw new LanternError('messages.already_recalled', 'Already recalled');
+          if (now - m.createdAt > RECALL_WINDOW_MS) throw new LanternError('messages.recall_expired', 'Replies can only be recalled within 5 seconds');
+          db.update(messages).set({ body: '', recalledAt: now }).where(eq(messages.id, id)).run();
+          removeDoc(sqlite, 'message', id);
+          db.insert(conversationEvents).values({ id: ulid(), conversationId: m.conversationId, kind: 'recall', actorId: ctx.session.user.id, actorName: ctx.session.user.name, detail: { messageId: id }, createdAt: now }).run();
+          const pending = db.select().from(outbox).where(and(eq(outbox.id, id), eq(outbox.state, 'pending'))).get();
+          if (pending) {
+            // It never left this computer: drop the send, nothing to recall elsewhere.
+            db.delete(outbox).where(eq(outbox.id, id)).run();
+          } else {
+            enqueueMutation(db, { id: ulid(), type: 'message.recall', args: { messageId: id, conversationId: m.conversationId }, at: now });
+          }
+        })
+        .immediate();
+      shredWal();
+      return { id, recalledAt: now };
+    },
+    cancelQueued: ({ id }) => {
+      sqlite
+        .transaction(() => {
+          const entry = db.select().from(outbox).where(eq(outbox.id, id)).get();
+          if (!entry || entry.kind !== 'message.send') throw new LanternError('replica.not_found', `No queued reply ${id}`);
+          // 'sending' may already be at the hub: only a reply that has not left can be cancelled.
+          if (entry.state !== 'pending') throw new LanternError('messages.already_sending', 'This reply is already on its way and cannot be cancelled; recall it instead');
+          db.delete(outbox).where(eq(outbox.id, id)).run();
+          removeDoc(sqlite, 'message', id);
+          db.delete(messages).where(eq(messages.id, id)).run();
+        })
+        .immediate();
+      shredWal();
+      return { id, cancelled: true as const };
     },
   };
 }
