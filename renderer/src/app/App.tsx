@@ -1,15 +1,18 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ConversationSummary } from '../../../shared/contract/conversations';
-import type { Message } from '../../../shared/contract/messages';
+import type { ConversationFilter, ConversationSummary, TimelineItem } from '../../../shared/contract/conversations';
+import type { ContactProfile } from '../../../shared/contract/contacts';
 import type { ErrorShape, Result } from '../../../shared/contract/result';
-import type { Language } from '../../../shared/domain/types';
+import type { ConversationStatus, Language, Priority } from '../../../shared/domain/types';
 import type { LanternClient } from '../lib/client';
 import { changeLanguage } from '../i18n';
-import { Inbox, type InboxFilter } from '../inbox/Inbox';
+import { EMPTY_FILTER, Inbox, type InboxFilter } from '../inbox/Inbox';
 import { ConversationView } from '../conversation/ConversationView';
+import type { ComposerMode } from '../conversation/Composer';
 import { KnowledgePanel } from '../knowledge/KnowledgePanel';
+import { PatientPanel } from '../context/PatientPanel';
 import { ErrorBanner } from './ErrorBanner';
+import { SidePanel } from './SidePanel';
 import { TopBar } from './TopBar';
 
 interface Props {
@@ -17,13 +20,33 @@ interface Props {
   mode: 'demo' | 'hub';
 }
 
+const SEARCH_DELAY_MS = 150;
+
+function toContractFilter(f: InboxFilter): ConversationFilter {
+  return {
+    ...(f.view === 'urgent' ? { priority: 'urgent' as const } : {}),
+    ...(f.view === 'mine' ? { assignee: 'me' as const } : {}),
+    ...(f.view === 'team' ? { assignee: 'team' as const } : {}),
+    ...(f.view === 'unassigned' ? { assignee: 'unassigned' as const } : {}),
+    ...(f.channel ? { channel: f.channel } : {}),
+    ...(f.status ? { status: f.status } : {}),
+    ...(f.tag ? { tag: f.tag } : {}),
+    ...(f.query.trim() ? { query: f.query.trim() } : {}),
+  };
+}
+
 export function App({ client, mode }: Props) {
   const { i18n } = useTranslation();
-  const [filter, setFilter] = useState<InboxFilter>({ urgentOnly: false, channel: '', status: '' });
+  const [filter, setFilter] = useState<InboxFilter>(EMPTY_FILTER);
+  const [debouncedFilter, setDebouncedFilter] = useState<InboxFilter>(EMPTY_FILTER);
   const [items, setItems] = useState<ConversationSummary[]>([]);
   const [total, setTotal] = useState(0);
+  const [tags, setTags] = useState<string[]>([]);
   const [selectedId, setSelectedId] = useState<string | null>(null);
-  const [messages, setMessages] = useState<Message[]>([]);
+  const [selected, setSelected] = useState<ConversationSummary | null>(null);
+  const [timeline, setTimeline] = useState<TimelineItem[]>([]);
+  const [profile, setProfile] = useState<ContactProfile | null>(null);
+  const [users, setUsers] = useState<{ id: string; displayName: string }[]>([]);
   const [error, setError] = useState<ErrorShape | null>(null);
 
   /** Every call goes through here: a failed Result becomes the banner, never an exception. */
@@ -36,50 +59,89 @@ export function App({ client, mode }: Props) {
     return r.value;
   }, []);
 
-  const contractFilter = useMemo(
-    () => ({
-      ...(filter.urgentOnly ? { priority: 'urgent' as const } : {}),
-      ...(filter.channel ? { channel: filter.channel } : {}),
-      ...(filter.status ? { status: filter.status } : {}),
-    }),
-    [filter],
-  );
+  useEffect(() => {
+    const timer = setTimeout(() => setDebouncedFilter(filter), filter.query === debouncedFilter.query ? 0 : SEARCH_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [filter, debouncedFilter.query]);
 
   const refreshInbox = useCallback(async () => {
-    const list = await call(client.conversations.list({ filter: contractFilter, limit: 500, offset: 0 }));
+    const list = await call(client.conversations.list({ filter: toContractFilter(debouncedFilter), limit: 20_000, offset: 0 }));
     if (list) {
       setItems(list.items);
       setTotal(list.total);
+      setTags(list.tags);
     }
-  }, [call, client, contractFilter]);
+  }, [call, client, debouncedFilter]);
 
   useEffect(() => {
     void refreshInbox();
   }, [refreshInbox]);
 
-  const loadMessages = useCallback(
-    async (conversationId: string) => {
-      const list = await call(client.messages.list({ conversationId, limit: 200 }));
-      if (list) setMessages(list.items);
+  useEffect(() => {
+    void call(client.users.list()).then((u) => {
+      if (u) setUsers(u.users);
+    });
+  }, [call, client]);
+
+  const refreshConversation = useCallback(
+    async (id: string) => {
+      const [conv, tl] = await Promise.all([call(client.conversations.get({ id })), call(client.conversations.timeline({ id, limit: 500 }))]);
+      if (conv) setSelected(conv);
+      if (tl) setTimeline(tl.items);
+      return conv;
     },
     [call, client],
   );
 
   async function select(id: string) {
     setSelectedId(id);
-    setMessages([]);
-    await loadMessages(id);
+    setTimeline([]);
+    const conv = await refreshConversation(id);
+    if (conv) {
+      const p = await call(client.contacts.get({ id: conv.contactId }));
+      setProfile(p);
+    }
     const read = await call(client.conversations.markRead({ id }));
     if (read) setItems((prev) => prev.map((c) => (c.id === id ? { ...c, unreadCount: 0 } : c)));
   }
 
-  async function send(body: string): Promise<boolean> {
+  const afterChange = useCallback(async () => {
+    if (selectedId) await refreshConversation(selectedId);
+    await refreshInbox();
+  }, [refreshConversation, refreshInbox, selectedId]);
+
+  async function send(composerMode: ComposerMode, body: string): Promise<boolean> {
     if (!selectedId) return false;
-    const m = await call(client.messages.queueReply({ conversationId: selectedId, body }));
-    if (!m) return false;
-    setMessages((prev) => [...prev, m]);
-    void refreshInbox();
+    const r = composerMode === 'note' ? await call(client.notes.add({ conversationId: selectedId, body })) : await call(client.messages.queueReply({ conversationId: selectedId, body }));
+    if (!r) return false;
+    await afterChange();
     return true;
+  }
+
+  const loadDraft = useCallback(
+    async (m: ComposerMode) => {
+      if (!selectedId) return '';
+      const d = await call(client.drafts.get({ conversationId: selectedId, mode: m }));
+      return d?.body ?? '';
+    },
+    [call, client, selectedId],
+  );
+  const saveDraft = useCallback(
+    (m: ComposerMode, body: string) => {
+      if (selectedId) void call(client.drafts.save({ conversationId: selectedId, mode: m, body }));
+    },
+    [call, client, selectedId],
+  );
+  const searchCanned = useCallback(
+    async (query: string) => {
+      const r = await call(client.canned.search({ query, ...(selectedId ? { conversationId: selectedId } : {}), limit: 8 }));
+      return r?.items ?? [];
+    },
+    [call, client, selectedId],
+  );
+
+  async function act<T>(p: Promise<Result<T>>) {
+    if (await call(p)) await afterChange();
   }
 
   async function switchLanguage(language: Language) {
@@ -87,16 +149,41 @@ export function App({ client, mode }: Props) {
     await call(client.session.setLanguage({ language }));
   }
 
-  const selected = items.find((c) => c.id === selectedId) ?? null;
+  const summary = useMemo(() => items.find((c) => c.id === selectedId) ?? selected, [items, selectedId, selected]);
 
   return (
     <div className="app">
       <TopBar mode={mode} language={i18n.language as Language} onLanguage={(l) => void switchLanguage(l)} />
       {error ? <ErrorBanner error={error} onDismiss={() => setError(null)} /> : null}
       <main className="workspace">
-        <Inbox items={items} total={total} selectedId={selectedId} filter={filter} onFilter={setFilter} onSelect={(id) => void select(id)} />
-        <ConversationView conversation={selected} messages={messages} onSend={send} />
-        <KnowledgePanel />
+        <Inbox items={items} total={total} tags={tags} selectedId={selectedId} filter={filter} onFilter={setFilter} onSelect={(id) => void select(id)} />
+        <ConversationView
+          conversation={selectedId ? (selected ?? summary) : null}
+          timeline={timeline}
+          users={users}
+          onSend={send}
+          onRecall={(id) => void act(client.messages.recall({ id }))}
+          onCancel={(id) => void act(client.messages.cancelQueued({ id }))}
+          onAssign={(assigneeId) => selectedId && void act(client.conversations.assign({ id: selectedId, assigneeId }))}
+          onStatus={(status: ConversationStatus, snoozeUntil?: number) => selectedId && void act(client.conversations.setStatus({ id: selectedId, status, ...(snoozeUntil ? { snoozeUntil } : {}) }))}
+          onPriority={(priority: Priority) => selectedId && void act(client.conversations.setPriority({ id: selectedId, priority }))}
+          onTags={(next) => selectedId && void act(client.conversations.setTags({ id: selectedId, tags: next }))}
+          loadDraft={loadDraft}
+          saveDraft={saveDraft}
+          searchCanned={searchCanned}
+        />
+        <SidePanel
+          alert={false}
+          knowledge={<KnowledgePanel />}
+          patient={
+            <PatientPanel
+              profile={selectedId ? profile : null}
+              currentConversationId={selectedId}
+              onOpenConversation={(id) => void select(id)}
+              onReveal={async (identityId) => (await call(client.contacts.revealIdentifier({ identityId })))?.value ?? null}
+            />
+          }
+        />
       </main>
     </div>
   );

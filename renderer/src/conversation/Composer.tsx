@@ -1,39 +1,165 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MAX_MESSAGE_CHARS } from '../../../shared/contract/messages';
 
-/** Ctrl+Enter (⌘+Enter) sends; the text stays until the replica has accepted it. */
-export function Composer({ onSend }: { onSend: (body: string) => Promise<boolean> }) {
+export type ComposerMode = 'reply' | 'note';
+
+export interface CannedItem {
+  id: string;
+  shortcut: string;
+  title: string;
+  body: string;
+  missing: string[];
+}
+
+interface Props {
+  conversationId: string;
+  loadDraft: (mode: ComposerMode) => Promise<string>;
+  saveDraft: (mode: ComposerMode, body: string) => void;
+  searchCanned: (query: string) => Promise<CannedItem[]>;
+  onSend: (mode: ComposerMode, body: string) => Promise<boolean>;
+  /** Lets the knowledge panel see what is being typed (it only suggests). */
+  onDraftChange?: (body: string, mode: ComposerMode) => void;
+  /** Text a knowledge card asked to insert. */
+  insertRequest?: { text: string; nonce: number } | null;
+}
+
+const SAVE_DELAY_MS = 400;
+
+/**
+ * Reply or internal-note mode; `/` opens canned replies; Ctrl+Enter (⌘+Enter) sends.
+ * Drafts are saved to the encrypted replica as you type and survive restarts and
+ * locks; the text stays until the replica has accepted it.
+ */
+export function Composer({ conversationId, loadDraft, saveDraft, searchCanned, onSend, onDraftChange, insertRequest }: Props) {
   const { t } = useTranslation();
+  const [mode, setMode] = useState<ComposerMode>('reply');
   const [body, setBody] = useState('');
   const [busy, setBusy] = useState(false);
+  const [canned, setCanned] = useState<CannedItem[]>([]);
+  const [cannedIndex, setCannedIndex] = useState(0);
+  const [missing, setMissing] = useState<string[]>([]);
+  const saveTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const textRef = useRef<HTMLTextAreaElement>(null);
   const tooLong = body.length > MAX_MESSAGE_CHARS;
   const canSend = !busy && !tooLong && body.trim().length > 0;
+  const slash = mode === 'reply' && body.startsWith('/') && !body.includes('\n') ? body.slice(1) : null;
+
+  useEffect(() => {
+    let alive = true;
+    void loadDraft(mode).then((d) => {
+      if (alive) setBody(d);
+    });
+    return () => {
+      alive = false;
+    };
+  }, [conversationId, mode, loadDraft]);
+
+  useEffect(() => {
+    onDraftChange?.(body, mode);
+  }, [body, mode, onDraftChange]);
+
+  useEffect(() => {
+    if (slash === null) {
+      setCanned([]);
+      return;
+    }
+    let alive = true;
+    void searchCanned(slash).then((items) => {
+      if (alive) {
+        setCanned(items);
+        setCannedIndex(0);
+      }
+    });
+    return () => {
+      alive = false;
+    };
+  }, [slash, searchCanned]);
+
+  useEffect(() => {
+    if (!insertRequest) return;
+    setBody((prev) => (prev.trim() ? `${prev.trimEnd()}\n${insertRequest.text}` : insertRequest.text));
+    textRef.current?.focus();
+  }, [insertRequest]);
+
+  function update(next: string) {
+    setBody(next);
+    if (saveTimer.current) clearTimeout(saveTimer.current);
+    saveTimer.current = setTimeout(() => saveDraft(mode, next), SAVE_DELAY_MS);
+  }
+
+  function pickCanned(item: CannedItem) {
+    update(item.body);
+    setMissing(item.missing);
+    setCanned([]);
+    textRef.current?.focus();
+  }
 
   async function send() {
     if (!canSend) return;
     setBusy(true);
-    const ok = await onSend(body);
+    if (saveTimer.current) clearTimeout(saveTimer.current);
+    const ok = await onSend(mode, body);
     setBusy(false);
-    if (ok) setBody(''); // on failure the draft stays, nothing typed is lost
+    if (ok) {
+      setBody(''); // on failure the draft stays, nothing typed is lost
+      setMissing([]);
+      saveDraft(mode, '');
+    }
   }
 
   return (
     <form
-      className="composer"
+      className={`composer mode-${mode}`}
       onSubmit={(e) => {
         e.preventDefault();
         void send();
       }}
     >
+      <div className="composer-modes" role="tablist">
+        {(['reply', 'note'] as const).map((m) => (
+          <button key={m} type="button" role="tab" aria-selected={mode === m} data-testid={`composer-mode-${m}`} onClick={() => setMode(m)}>
+            {t(`composerMode.${m}`)}
+          </button>
+        ))}
+        <span className="hint">{mode === 'note' ? t('timeline.noteHint') : t('composerMode.cannedHint')}</span>
+      </div>
+      {canned.length > 0 ? (
+        <ul className="canned" role="listbox" data-testid="canned-list">
+          {canned.map((c, i) => (
+            <li key={c.id} role="option" aria-selected={i === cannedIndex} data-testid="canned-item" onMouseDown={(e) => e.preventDefault()} onClick={() => pickCanned(c)}>
+              <strong>/{c.shortcut}</strong> <span>{c.title}</span>
+              <div className="canned-body">{c.body}</div>
+            </li>
+          ))}
+        </ul>
+      ) : null}
       <textarea
+        ref={textRef}
         data-testid="composer-input"
         value={body}
-        placeholder={t('composer.placeholder')}
-        aria-label={t('composer.placeholder')}
+        placeholder={mode === 'note' ? t('composerMode.notePlaceholder') : t('composer.placeholder')}
+        aria-label={mode === 'note' ? t('composerMode.notePlaceholder') : t('composer.placeholder')}
         rows={3}
-        onChange={(e) => setBody(e.target.value)}
+        onChange={(e) => update(e.target.value)}
         onKeyDown={(e) => {
+          if (canned.length > 0) {
+            if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+              e.preventDefault();
+              setCannedIndex((i) => (i + (e.key === 'ArrowDown' ? 1 : canned.length - 1)) % canned.length);
+              return;
+            }
+            if (e.key === 'Enter' && !e.ctrlKey && !e.metaKey) {
+              e.preventDefault();
+              const item = canned[cannedIndex];
+              if (item) pickCanned(item);
+              return;
+            }
+            if (e.key === 'Escape') {
+              setCanned([]);
+              return;
+            }
+          }
           if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
             e.preventDefault();
             void send();
@@ -41,7 +167,9 @@ export function Composer({ onSend }: { onSend: (body: string) => Promise<boolean
         }}
       />
       <div className="composer-bar">
-        <span className={tooLong ? 'hint error' : 'hint'}>{tooLong ? t('composer.tooLong', { max: MAX_MESSAGE_CHARS }) : t('composer.queuedHint')}</span>
+        <span className={tooLong || missing.length ? 'hint error' : 'hint'} data-testid="composer-hint">
+          {tooLong ? t('composer.tooLong', { max: MAX_MESSAGE_CHARS }) : missing.length ? t('composerMode.cannedMissing', { vars: missing.join('、') }) : mode === 'reply' ? t('composer.queuedHint') : t('timeline.noteHint')}
+        </span>
         <button type="submit" data-testid="composer-send" disabled={!canSend}>
           {busy ? t('composer.sending') : t('composer.send')}
         </button>

@@ -1,19 +1,39 @@
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ConversationSummary } from '../../../shared/contract/conversations';
-import type { Message } from '../../../shared/contract/messages';
+import type { ConversationSummary, TimelineItem } from '../../../shared/contract/conversations';
+import type { ConversationStatus, Priority } from '../../../shared/domain/types';
 import { ChannelBadge } from '../inbox/ChannelBadge';
-import { formatMessageTime } from '../lib/format';
-import { Composer } from './Composer';
+import { Composer, type CannedItem, type ComposerMode } from './Composer';
+import { ConversationActions } from './ConversationActions';
+import { Timeline } from './Timeline';
 
 interface Props {
   conversation: ConversationSummary | null;
-  messages: Message[];
-  onSend: (body: string) => Promise<boolean>;
+  timeline: TimelineItem[];
+  users: { id: string; displayName: string }[];
+  onSend: (mode: ComposerMode, body: string) => Promise<boolean>;
+  onRecall: (id: string) => void;
+  onCancel: (id: string) => void;
+  onAssign: (assigneeId: string | null) => void;
+  onStatus: (status: ConversationStatus, snoozeUntil?: number) => void;
+  onPriority: (p: Priority) => void;
+  onTags: (tags: string[]) => void;
+  loadDraft: (mode: ComposerMode) => Promise<string>;
+  saveDraft: (mode: ComposerMode, body: string) => void;
+  searchCanned: (query: string) => Promise<CannedItem[]>;
+  onDraftChange?: (body: string, mode: ComposerMode) => void;
+  insertRequest?: { text: string; nonce: number } | null;
 }
 
 /** One timeline per conversation; outbound messages always show whether they have left the building. */
-export function ConversationView({ conversation, messages, onSend }: Props) {
-  const { t, i18n } = useTranslation();
+export function ConversationView(props: Props) {
+  const { conversation, timeline, users } = props;
+  const { t } = useTranslation();
+  const endRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    endRef.current?.scrollIntoView({ block: 'end' });
+  }, [timeline.length, conversation?.id]);
+
   if (!conversation) {
     return (
       <section className="conversation empty-state" data-testid="conversation-view">
@@ -21,34 +41,32 @@ export function ConversationView({ conversation, messages, onSend }: Props) {
       </section>
     );
   }
+  const userNames = Object.fromEntries(users.map((u) => [u.id, u.displayName]));
   return (
     <section className="conversation" data-testid="conversation-view" data-conversation-id={conversation.id}>
       <header className="conversation-header">
         <ChannelBadge channel={conversation.channel} />
         <h2>{conversation.contactName}</h2>
-        <span className={`status status-${conversation.status}`}>{t(`status.${conversation.status}`)}</span>
+        <span className={`status status-${conversation.status}`} data-testid="conversation-status">
+          {t(`status.${conversation.status}`)}
+        </span>
         {conversation.priority === 'urgent' ? <span className="priority-tag priority-tag-urgent">{t('priority.urgent')}</span> : null}
       </header>
-      <ol className="timeline" aria-live="polite">
-        {messages.map((m) => (
-          <li key={m.id} className={`message ${m.direction}`} data-testid="message" data-direction={m.direction} data-delivery={m.deliveryStatus}>
-            <div className="bubble">
-              <p>{m.body}</p>
-            </div>
-            <div className="meta">
-              <span>{m.direction === 'inbound' ? (m.authorName ?? t('conversation.patient')) : (m.authorName ?? t('conversation.you'))}</span>
-              <time>{formatMessageTime(m.createdAt, i18n.language)}</time>
-              {m.direction === 'outbound' ? (
-                <span className={`delivery delivery-${m.deliveryStatus}`} data-testid="delivery-status">
-                  {t(`delivery.${m.deliveryStatus}`)}
-                  {m.failureReason ? ` · ${m.failureReason}` : ''}
-                </span>
-              ) : null}
-            </div>
-          </li>
-        ))}
-      </ol>
-      <Composer key={conversation.id} onSend={onSend} />
+      <ConversationActions conversation={conversation} users={users} onAssign={props.onAssign} onStatus={props.onStatus} onPriority={props.onPriority} onTags={props.onTags} />
+      <div className="timeline-scroll">
+        <Timeline items={timeline} userNames={userNames} onRecall={props.onRecall} onCancel={props.onCancel} />
+        <div ref={endRef} />
+      </div>
+      <Composer
+        key={conversation.id}
+        conversationId={conversation.id}
+        loadDraft={props.loadDraft}
+        saveDraft={props.saveDraft}
+        searchCanned={props.searchCanned}
+        onSend={props.onSend}
+        {...(props.onDraftChange ? { onDraftChange: props.onDraftChange } : {})}
+        insertRequest={props.insertRequest ?? null}
+      />
     </section>
   );
 }

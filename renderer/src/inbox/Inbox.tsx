@@ -5,28 +5,39 @@ import type { ConversationSummary } from '../../../shared/contract/conversations
 import { channels, conversationStatuses, type Channel, type ConversationStatus } from '../../../shared/domain/types';
 import { ChannelBadge } from './ChannelBadge';
 import { formatListTime } from '../lib/format';
+import { formatDuration, useNow } from '../lib/useNow';
+
+export type InboxView = 'all' | 'mine' | 'team' | 'unassigned' | 'urgent';
 
 export interface InboxFilter {
-  urgentOnly: boolean;
+  view: InboxView;
   channel: Channel | '';
   status: ConversationStatus | '';
+  tag: string;
+  query: string;
 }
+
+export const EMPTY_FILTER: InboxFilter = { view: 'all', channel: '', status: '', tag: '', query: '' };
 
 interface Props {
   items: ConversationSummary[];
   total: number;
+  tags: string[];
   selectedId: string | null;
   filter: InboxFilter;
   onFilter: (f: InboxFilter) => void;
   onSelect: (id: string) => void;
 }
 
-const ROW_HEIGHT = 76;
+const ROW_HEIGHT = 92;
+const VIEWS: InboxView[] = ['all', 'mine', 'team', 'unassigned', 'urgent'];
+const VIEW_LABEL: Record<InboxView, string> = { all: 'inbox.all', mine: 'inbox.mine', team: 'inbox.team', unassigned: 'inbox.unassigned', urgent: 'inbox.urgent' };
 
 /** Every channel in one list. Virtualized: only visible rows are in the DOM, so 10,000 stays smooth. */
-export function Inbox({ items, total, selectedId, filter, onFilter, onSelect }: Props) {
+export function Inbox({ items, total, tags, selectedId, filter, onFilter, onSelect }: Props) {
   const { t, i18n } = useTranslation();
   const scrollRef = useRef<HTMLDivElement>(null);
+  const now = useNow(15_000);
   const virtualizer = useVirtualizer({ count: items.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 8 });
 
   return (
@@ -37,15 +48,17 @@ export function Inbox({ items, total, selectedId, filter, onFilter, onSelect }: 
           {t('inbox.count', { count: total })}
         </span>
       </header>
+      <div className="inbox-search">
+        <input type="search" data-testid="inbox-search" placeholder={t('inbox.search')} aria-label={t('inbox.search')} value={filter.query} onChange={(e) => onFilter({ ...filter, query: e.target.value })} />
+      </div>
+      <div className="inbox-tabs" role="tablist">
+        {VIEWS.map((v) => (
+          <button key={v} type="button" role="tab" aria-selected={filter.view === v} data-testid={`view-${v}`} onClick={() => onFilter({ ...filter, view: v })}>
+            {t(VIEW_LABEL[v])}
+          </button>
+        ))}
+      </div>
       <div className="inbox-filters">
-        <div className="segmented" role="group">
-          <button type="button" aria-pressed={!filter.urgentOnly} onClick={() => onFilter({ ...filter, urgentOnly: false })}>
-            {t('inbox.all')}
-          </button>
-          <button type="button" aria-pressed={filter.urgentOnly} data-testid="filter-urgent" onClick={() => onFilter({ ...filter, urgentOnly: true })}>
-            {t('inbox.urgent')}
-          </button>
-        </div>
         <select aria-label={t('inbox.filterChannel')} data-testid="filter-channel" value={filter.channel} onChange={(e) => onFilter({ ...filter, channel: e.target.value as Channel | '' })}>
           <option value="">{t('inbox.allChannels')}</option>
           {channels.map((c) => (
@@ -62,6 +75,14 @@ export function Inbox({ items, total, selectedId, filter, onFilter, onSelect }: 
             </option>
           ))}
         </select>
+        <select aria-label={t('inbox.filterTag')} data-testid="filter-tag" value={filter.tag} onChange={(e) => onFilter({ ...filter, tag: e.target.value })}>
+          <option value="">{t('inbox.allTags')}</option>
+          {tags.map((tag) => (
+            <option key={tag} value={tag}>
+              {tag}
+            </option>
+          ))}
+        </select>
       </div>
       <div className="inbox-scroll" ref={scrollRef} data-testid="inbox-list" role="listbox" aria-label={t('inbox.title')}>
         {items.length === 0 ? <p className="empty">{t('inbox.empty')}</p> : null}
@@ -70,6 +91,7 @@ export function Inbox({ items, total, selectedId, filter, onFilter, onSelect }: 
             const c = items[row.index];
             if (!c) return null;
             const selected = c.id === selectedId;
+            const sla = c.slaDueAt !== null && c.status !== 'resolved' ? c.slaDueAt - now : null;
             return (
               <div
                 key={c.id}
@@ -102,6 +124,15 @@ export function Inbox({ items, total, selectedId, filter, onFilter, onSelect }: 
                       {c.unreadCount}
                     </span>
                   ) : null}
+                </div>
+                <div className="row-meta">
+                  {sla !== null ? (
+                    <span className={sla < 0 ? 'sla sla-over' : 'sla'} data-testid="sla">
+                      {sla < 0 ? t('inbox.slaOver', { time: formatDuration(sla, i18n.language) }) : t('inbox.slaLeft', { time: formatDuration(sla, i18n.language) })}
+                    </span>
+                  ) : null}
+                  {c.assigneeName ? <span className="assignee">{t('inbox.assignedTo', { name: c.assigneeName })}</span> : null}
+                  <span className={`status status-${c.status}`}>{t(`status.${c.status}`)}</span>
                 </div>
               </div>
             );

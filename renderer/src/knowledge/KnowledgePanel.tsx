@@ -7,10 +7,9 @@ import { useTranslation } from 'react-i18next';
 export function KnowledgePanel() {
   const { t } = useTranslation();
   return (
-    <aside className="knowledge" data-testid="knowledge-panel" aria-label={t('knowledge.title')}>
-      <h2>{t('knowledge.title')}</h2>
+    <section className="knowledge" data-testid="knowledge-panel" aria-label={t('knowledge.title')}>
       <p className="empty">{t('knowledge.empty')}</p>
       <p className="disclaimer">{t('knowledge.disclaimer')}</p>
-    </aside>
+    </section>
   );
 }

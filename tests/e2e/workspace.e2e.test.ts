@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { createWorkstation, type Workstation } from '../../electron/services/workstation';
+import { createStaticKeyStore } from '../../electron/services/replica/keystore';
+import { tempDir } from '../support/tmp';
+import { installBridge, launchBrowser, REPO_ROOT, SCREENSHOT_DIR, startRendererServer, watchErrors } from './harness';
+
+const DEMO = join(REPO_ROOT, 'resources', 'demo', 'demo.json');
+
+/** The agent workspace end to end: real Chromium, real services, real encrypted replica. */
+describe('agent workspace', () => {
+  let browser: Browser;
+  let server: Awaited<ReturnType<typeof startRendererServer>>;
+  let ws: Workstation;
+  let tmp: ReturnType<typeof tempDir>;
+
+  beforeAll(async () => {
+    tmp = tempDir('lantern-e2e-ws-');
+    ws = await createWorkstation({ dataDir: tmp.dir, keyStore: createStaticKeyStore(randomBytes(32), true), appVersion: 'e2e', hubUrl: null, demoDataPath: DEMO });
+    server = await startRendererServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await ws?.close();
+    tmp?.cleanup();
+  });
+
+  async function openApp(): Promise<{ page: Page; errors: string[] }> {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await installBridge(page, ws.dispatch);
+    await page.goto(server.url);
+    await page.getByTestId('inbox-row').first().waitFor();
+    return { page, errors };
+  }
+  const rowIds = (page: Page) => page.getByTestId('inbox-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-conversation-id')));
+
+  it('searches offline in Chinese with two characters and filters to my conversations', async () => {
+    const { page, errors } = await openApp();
+    await page.getByTestId('inbox-search').fill('医保');
+    await expect.poll(() => rowIds(page)).toEqual(['v-he-insurance']);
+    await page.getByTestId('inbox-search').fill('');
+    await expect.poll(async () => (await rowIds(page)).length).toBe(12);
+    await page.getByTestId('view-mine').click();
+    const mine = (ws.replica.sqlite.prepare("SELECT count(*) AS n FROM conversations WHERE assignee_id = 'u-demo-agent'").get() as { n: number }).n;
+    expect(mine).toBeGreaterThan(2);
+    await expect.poll(() => page.getByTestId('inbox-count').textContent()).toBe(`${mine} 个会话`);
+    expect(await page.getByTestId('inbox-row').evaluateAll((els) => els.every((e) => e.textContent?.includes('演示坐席')))).toBe(true);
+    await page.getByTestId('view-urgent').click();
+    await expect.poll(() => rowIds(page)).toEqual(expect.arrayContaining(['v-chen-glucose', 'v-zhao-fever']));
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('shows the timeline with readings, writes a note, uses a canned reply with /, and recalls within 5 s', async () => {
+    const { page, errors } = await openApp();
+    await page.locator('[data-conversation-id="v-chen-glucose"]').first().click();
+    await page.getByTestId('timeline').waitFor();
+    await expect.poll(() => page.getByTestId('reading').count()).toBeGreaterThan(3);
+
+    await page.getByTestId('composer-mode-note').click();
+    await page.getByTestId('composer-input').fill('已电话联系家属，正在观察');
+    await page.getByTestId('composer-input').press('Control+Enter');
+    await expect.poll(() => page.getByTestId('note').last().textContent()).toContain('已电话联系家属');
+
+    await page.getByTestId('composer-mode-reply').click();
+    await page.getByTestId('composer-input').fill('/低血');
+    await page.getByTestId('canned-item').first().waitFor();
+    await page.getByTestId('composer-input').press('Enter');
+    await expect.poll(() => page.getByTestId('composer-input').inputValue()).toContain('陈志强您好，请立即吃15克含糖食物');
+    await page.getByTestId('composer-input').press('Control+Enter');
+    const last = page.getByTestId('message').last();
+    await expect.poll(() => last.getAttribute('data-delivery')).toBe('queued');
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'workspace-timeline-zh-CN.png') });
+    await last.getByTestId('recall').click();
+    await expect.poll(() => last.textContent()).toContain('该回复已撤回');
+    const id = await last.getAttribute('data-message-id');
+    expect(ws.replica.sqlite.prepare('SELECT body FROM messages WHERE id = ?').get(id)).toEqual({ body: '' });
+    await expect.poll(() => page.getByTestId('event').last().textContent()).toContain('撤回了一条回复');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('keeps a draft across a reload (stored in the replica)', async () => {
+    const { page } = await openApp();
+    await page.locator('[data-conversation-id="v-liu-report"]').first().click();
+    await page.getByTestId('composer-input').fill('刘女士您好，报告');
+    await expect.poll(() => ws.dispatch('drafts.get', { conversationId: 'v-liu-report', mode: 'reply' })).toMatchObject({ ok: true, value: { body: '刘女士您好，报告' } });
+    await page.reload();
+    await page.locator('[data-conversation-id="v-liu-report"]').first().click();
+    await expect.poll(() => page.getByTestId('composer-input').inputValue()).toBe('刘女士您好，报告');
+    await page.context().close();
+  });
+
+  it('assigns, resolves and tags; the timeline shows each event', async () => {
+    const { page, errors } = await openApp();
+    await page.locator('[data-conversation-id="v-huang-en"]').first().click();
+    await page.getByTestId('assign').selectOption('u-nurse-lin');
+    await expect.poll(() => page.getByTestId('event').last().textContent()).toContain('分配给 林护士');
+    await page.getByTestId('tag-input').fill('续方');
+    await page.getByTestId('tag-input').press('Enter');
+    await expect.poll(() => page.getByTestId('tags').textContent()).toContain('续方');
+    await page.getByTestId('resolve').click();
+    await expect.poll(() => page.getByTestId('conversation-status').textContent()).toBe('已解决');
+    const outbox = (ws.replica.sqlite.prepare("SELECT kind FROM outbox WHERE json_extract(payload, '$.conversationId') = 'v-huang-en' ORDER BY id").all() as { kind: string }[]).map((r) => r.kind);
+    expect(outbox).toEqual(['conversation.assign', 'conversation.setTags', 'conversation.setStatus']);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('shows the patient context: masked identifiers, audited reveal, readings chart with thresholds', async () => {
+    const { page, errors } = await openApp();
+    await page.locator('[data-conversation-id="v-wang-bp"]').first().click();
+    await page.getByTestId('tab-patient').click();
+    const panel = page.getByTestId('patient-panel');
+    await panel.waitFor();
+    await expect(panel.getByTestId('patient-medicines').textContent()).resolves.toContain('二甲双胍');
+    // Located by channel, not by text: the text changes when revealed.
+    const sms = panel.getByTestId('identity').filter({ has: page.locator('[data-channel="sms"]') });
+    await expect(sms.getByTestId('identity-value').textContent()).resolves.toBe('138****0001');
+    await expect.poll(() => panel.getByTestId('reading-chart').count()).toBe(2);
+    await expect.poll(() => panel.locator('[data-kind="bp"] .recharts-reference-line').count()).toBe(2);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'workspace-patient-zh-CN.png') });
+    await sms.getByTestId('reveal').click();
+    await expect.poll(() => sms.getByTestId('identity-value').textContent()).toBe('+8613800000001');
+    const audit = ws.replica.sqlite.prepare("SELECT action FROM audit WHERE action = 'identifier.reveal'").all();
+    expect(audit.length).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
