@@ -19,6 +19,7 @@ export const errorMessages: Record<string, Record<Language, string>> = {
   'replica.not_found': { 'zh-CN': '没有找到该记录，可能已被移出您的可见范围。', en: 'That record was not found; it may no longer be visible to you.' },
   'keystore.unavailable': { 'zh-CN': '系统密钥保护不可用，无法安全保存数据库密钥。', en: 'The operating system key protection is unavailable, so the database key cannot be stored safely.' },
   'keystore.unreadable': { 'zh-CN': '无法解开数据库密钥（可能更换了 Windows 账户）。文件未被修改，请联系信息科。', en: 'The database key could not be unwrapped (perhaps the Windows account changed). Nothing was changed; please contact IT.' },
+  'contract.untrusted_sender': { 'zh-CN': '请求来自不受信任的页面，已拒绝。', en: 'The request came from an untrusted page and was refused.' },
   'messages.recall_expired': { 'zh-CN': '只能在发送后 5 秒内撤回。', en: 'Replies can only be recalled within 5 seconds of sending.' },
   'messages.recall_not_allowed': { 'zh-CN': '只能撤回您自己发出的回复。', en: 'You can only recall your own replies.' },
   'messages.already_recalled': { 'zh-CN': '这条回复已撤回。', en: 'This reply has already been recalled.' },

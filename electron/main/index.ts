@@ -1,0 +1,127 @@
+/**
+ * Electron main process: wiring only. Every decision lives in a small, unit-tested
+ * module next to this file (window, navigation, permissions, ipc, keywrapper,
+ * runtime, protocol, startup-error); the workstation itself is electron/services.
+ * Built by electron-vite as ESM (package.json "type": "module"), hence import.meta.dirname.
+ */
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { INVOKE_CHANNEL } from '../../shared/contract/bridge';
+import { createWrappedKeyStore } from '../services/replica/keystore';
+import { createWorkstation, type Log, type Workstation } from '../services/workstation';
+import { APP_ENTRY_URL, APP_SCHEME } from './csp';
+import { createInvokeHandler } from './ipc';
+import { assertKeyProtection, createSafeStorageKeyWrapper } from './keywrapper';
+import { handleWillAttachWebview, handleWillNavigate, windowOpenHandler } from './navigation';
+import { installPermissionHandlers } from './permissions';
+import { createAppProtocolHandler } from './protocol';
+import { resolveRuntime } from './runtime';
+import type * as ElectronUpdater from 'electron-updater';
+import { formatStartupError } from './startup-error';
+import { buildWindowOptions } from './window';
+
+const log: Log = (level, msg, extra) => console[level](`[lantern] ${msg}`, ...(extra === undefined ? [] : [extra]));
+
+const runtime = resolveRuntime({
+  isPackaged: app.isPackaged,
+  mainDir: import.meta.dirname,
+  appPath: app.getAppPath(),
+  resourcesPath: process.resourcesPath,
+  env: process.env,
+  electronVersion: process.versions.electron ?? '',
+  platform: process.platform,
+  arch: process.arch,
+});
+
+// Both must happen before 'ready'.
+app.enableSandbox();
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+let mainWindow: BrowserWindow | null = null;
+let workstation: Workstation | null = null;
+
+if (!app.requestSingleInstanceLock()) {
+  // Two instances would fight over one encrypted replica file.
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.show();
+    mainWindow.focus();
+  });
+
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', handleWillNavigate);
+    contents.on('will-redirect', handleWillNavigate);
+    contents.on('will-attach-webview', handleWillAttachWebview);
+    contents.setWindowOpenHandler((details) => windowOpenHandler(details, (url) => shell.openExternal(url), runtime.externalAllowList));
+  });
+
+  app.on('window-all-closed', () => app.quit());
+
+  let closing = false;
+  app.on('before-quit', (event) => {
+    if (!workstation || closing) return;
+    event.preventDefault();
+    closing = true;
+    const ws = workstation;
+    workstation = null;
+    ws.close()
+      .catch((error: unknown) => log('error', 'closing the workstation failed', { error: String(error) }))
+      .finally(() => app.quit());
+  });
+
+  app
+    .whenReady()
+    .then(start)
+    .catch(async (error: unknown) => {
+      log('error', 'startup failed', { error: String(error) });
+      const { title, content } = formatStartupError(error);
+      dialog.showErrorBox(title, content);
+      // app.exit() skips 'before-quit': close the replica here if it was opened.
+      await workstation?.close().catch(() => undefined);
+      app.exit(1);
+    });
+}
+
+async function start(): Promise<void> {
+  protocol.handle(APP_SCHEME, createAppProtocolHandler({ rootDir: runtime.rendererDir }));
+  installPermissionHandlers(session.defaultSession);
+
+  const userData = app.getPath('userData');
+  const wrapper = createSafeStorageKeyWrapper(safeStorage);
+  assertKeyProtection(wrapper);
+  workstation = await createWorkstation({
+    dataDir: userData,
+    keyStore: createWrappedKeyStore(join(userData, 'replica.key'), wrapper),
+    appVersion: app.getVersion(),
+    hubUrl: runtime.hubUrl,
+    demoDataPath: runtime.demoDataPath,
+    ...(runtime.nativeBinding ? { nativeBinding: runtime.nativeBinding } : {}),
+    log,
+  });
+  ipcMain.handle(INVOKE_CHANNEL, createInvokeHandler(workstation.dispatch));
+
+  const win = new BrowserWindow(buildWindowOptions({ preloadPath: runtime.preloadPath, isPackaged: app.isPackaged }));
+  mainWindow = win;
+  win.once('ready-to-show', () => win.show());
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = null;
+  });
+  await win.loadURL(APP_ENTRY_URL);
+
+  if (runtime.updateFeedUrl) void checkForUpdates(runtime.updateFeedUrl);
+}
+
+/** electron-updater is CommonJS with a lazy getter export, so it is required, not imported. */
+async function checkForUpdates(url: string): Promise<void> {
+  try {
+    const { autoUpdater } = createRequire(import.meta.url)('electron-updater') as typeof ElectronUpdater;
+    autoUpdater.setFeedURL({ provider: 'generic', url });
+    await autoUpdater.checkForUpdatesAndNotify();
+  } catch (error) {
+    log('warn', 'update check failed', { error: String(error) });
+  }
+}
