@@ -56,6 +56,11 @@ export const conversations = sqliteTable(
     /** When the next reply is due (SLA); null when nothing is owed. */
     slaDueAt: integer('sla_due_at'),
     snoozedUntil: integer('snoozed_until'),
+    /**
+     * The hub's last version of this row (JSON), kept so a rejected local change can
+     * be rolled back to it and pending local changes re-applied on top (rebase).
+     */
+    hubBase: text('hub_base', { mode: 'json' }).$type<Record<string, unknown>>(),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     hubSeq: integer('hub_seq'),

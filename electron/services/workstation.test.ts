@@ -42,7 +42,10 @@ describe('workstation services over a real encrypted replica', () => {
 
   it('does not seed demo data when a hub is configured', async () => {
     const w = await start('https://hub.example.invalid');
-    expect(await w.dispatch('conversations.list', {})).toMatchObject({ ok: true, value: { total: 0, items: [] } });
+    // Signed out: the inbox is refused until sign-in, and nothing was seeded.
+    expect(await w.dispatch('conversations.list', {})).toMatchObject({ ok: false, error: { code: 'session.signed_out' } });
+    expect(w.replica.sqlite.prepare('SELECT count(*) AS n FROM conversations').get()).toEqual({ n: 0 });
+    expect(await w.dispatch('sync.status', {})).toMatchObject({ ok: true, value: { status: 'signed_out', queued: 0 } });
   });
 
   it('filters by status and channel', async () => {

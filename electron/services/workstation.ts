@@ -2,10 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { contract } from '../../shared/contract';
 import { createDispatcher, type Dispatcher } from '../../shared/contract/dispatch';
+import type { Result } from '../../shared/contract/result';
+import type { MeValue } from '../../shared/sync/protocol';
 import type { KeyStore } from './replica/keystore';
 import { openReplica, type Replica } from './replica/open';
 import { loadDemoData, seedDemo } from './demo/seed';
-import type { ServiceContext } from './handlers/context';
+import { loadWorkspaceDemo, seedWorkspaceDemo } from './demo/workspace-seed';
+import { DEMO_USER, type ServiceContext, type SessionUser } from './handlers/context';
 import { sessionHandlers } from './handlers/session';
 import { conversationsHandlers } from './handlers/conversations';
 import { messagesHandlers } from './handlers/messages';
@@ -15,8 +18,9 @@ import { draftsHandlers } from './handlers/drafts';
 import { contactsHandlers } from './handlers/contacts';
 import { cannedHandlers } from './handlers/canned';
 import { usersHandlers } from './handlers/users';
-import { DEMO_USER, type SessionUser } from './handlers/context';
-import { loadWorkspaceDemo, seedWorkspaceDemo } from './demo/workspace-seed';
+import { syncHandlers } from './handlers/sync';
+import { hasUnlockPassword, setUnlockPassword } from './handlers/lock';
+import { SyncClient } from './sync/client';
 
 export type Log = (level: 'info' | 'warn' | 'error', msg: string, extra?: unknown) => void;
 
@@ -32,17 +36,43 @@ export interface WorkstationOptions {
   nativeBinding?: string;
   log?: Log;
   now?: () => number;
+  /** Idle minutes before the workspace locks (hospital policy). */
+  autoLockMinutes?: number;
+  /** Sync tuning (tests and the fault harness). */
+  sync?: { pollMs?: number; pullLimit?: number; random?: () => number };
 }
 
 export interface Workstation {
   readonly dispatch: Dispatcher;
   readonly replica: Replica;
+  /** The sync engine when a hub is configured. */
+  readonly sync: SyncClient | null;
   close(): Promise<void>;
 }
 
 export const REPLICA_FILE = 'replica.db';
+/** The demo clinic's unlock password (documented in the README; demo data only). */
+export const DEMO_UNLOCK_PASSWORD = 'demo';
 
 const PENDING_USER: SessionUser = { id: 'pending-login', name: '', role: 'agent', teamIds: [] };
+
+/** Methods that change the replica and queue work for the hub: a sync cycle follows them. */
+const MUTATING = new Set([
+  'messages.queueReply',
+  'messages.recall',
+  'messages.cancelQueued',
+  'notes.add',
+  'conversations.setStatus',
+  'conversations.assign',
+  'conversations.setPriority',
+  'conversations.setTags',
+]);
+/** What still works while the screen is locked. */
+const WHILE_LOCKED = new Set(['session.info', 'session.unlock', 'session.setLanguage', 'sync.status', 'sync.login', 'sync.logout']);
+
+function userFrom(me: MeValue): SessionUser {
+  return { id: me.user.id, name: me.user.displayName, role: me.user.role, teamIds: me.teams.map((t) => t.id) };
+}
 
 /**
  * Everything the workstation does, in plain Node: Electron's main process, the
@@ -61,14 +91,33 @@ export async function createWorkstation(opts: WorkstationOptions): Promise<Works
     seedWorkspaceDemo(replica, loadWorkspaceDemo(workspacePath), now);
     log('info', 'demo clinic seeded', seeded);
   }
+  if (!opts.hubUrl && !hasUnlockPassword(replica)) setUnlockPassword(replica, DEMO_UNLOCK_PASSWORD);
+
   const ctx: ServiceContext = {
     replica,
     appVersion: opts.appVersion,
     hubUrl: opts.hubUrl,
     now: opts.now ?? Date.now,
-    session: { user: opts.hubUrl ? PENDING_USER : DEMO_USER },
+    session: { user: opts.hubUrl ? PENDING_USER : DEMO_USER, locked: false },
+    autoLockMinutes: opts.autoLockMinutes ?? 5,
   };
-  const dispatch = createDispatcher(
+
+  const sync = opts.hubUrl
+    ? new SyncClient({
+        replica,
+        hubUrl: opts.hubUrl,
+        log,
+        ...(opts.sync?.pollMs ? { pollMs: opts.sync.pollMs } : {}),
+        ...(opts.sync?.pullLimit ? { pullLimit: opts.sync.pullLimit } : {}),
+        ...(opts.sync?.random ? { random: opts.sync.random } : {}),
+        ...(opts.now ? { now: opts.now } : {}),
+        onUser: (me) => {
+          ctx.session.user = me ? userFrom(me) : PENDING_USER;
+        },
+      })
+    : null;
+
+  const inner = createDispatcher(
     contract,
     {
       session: sessionHandlers(ctx),
@@ -79,14 +128,36 @@ export async function createWorkstation(opts: WorkstationOptions): Promise<Works
       contacts: contactsHandlers(ctx),
       canned: cannedHandlers(ctx),
       users: usersHandlers(ctx),
+      sync: syncHandlers(ctx, sync),
       diagnostics: diagnosticsHandlers(ctx),
     },
     { onInternalError: (method, error) => log('error', `handler ${method} failed`, { error: String(error) }) },
   );
+
+  const signedIn = () => ctx.session.user.id !== PENDING_USER.id;
+  const dispatch: Dispatcher = async (method, input): Promise<Result<unknown>> => {
+    const name = typeof method === 'string' ? method : '';
+    // While locked or signed out, only the lock screen's calls get through.
+    if ((ctx.session.locked || (sync && !signedIn())) && !WHILE_LOCKED.has(name)) {
+      return { ok: false, error: { code: ctx.session.locked ? 'session.locked' : 'session.signed_out', message: 'Sign in or unlock first' } };
+    }
+    const r = await inner(method, input);
+    if (r.ok && MUTATING.has(name)) sync?.kick();
+    return r;
+  };
+
+  if (sync) {
+    const me = await sync.resume();
+    if (me) log('info', 'session resumed', { user: me.user.id });
+  }
+
   return {
     dispatch,
     replica,
+    sync,
     async close() {
+      sync?.stop();
+      await sync?.idle();
       replica.close();
     },
   };

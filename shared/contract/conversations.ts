@@ -93,5 +93,5 @@ export const conversationsDomain = domain('conversations', {
     ack,
   ),
   setPriority: method('Change the priority.', z.object({ id: idSchema, priority: prioritySchema }).strict(), ack),
-  setTags: method('Replace the tags.', z.object({ id: idSchema, tags: z.array(z.string().trim().min(1).max(40)).max(20) }).strict(), ack),
+  setTags: method('Replace the tags.', z.object({ id: idSchema, tags: z.array(z.string().trim().min(1).max(32)).max(20) }).strict(), ack),
 });

@@ -8,6 +8,7 @@ import { draftsDomain } from './drafts';
 import { contactsDomain } from './contacts';
 import { cannedDomain } from './canned';
 import { usersDomain } from './users';
+import { syncDomain } from './sync';
 
 /** The one contract between renderer and workstation services. Add a domain here. */
 export const contract = mergeDomains([
@@ -19,6 +20,7 @@ export const contract = mergeDomains([
   contactsDomain,
   cannedDomain,
   usersDomain,
+  syncDomain,
   diagnosticsDomain,
 ] as const);
 export type Contract = typeof contract;

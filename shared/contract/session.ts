@@ -12,7 +12,17 @@ export const sessionDomain = domain('session', {
       hubUrl: z.string().nullable(),
       replica: z.object({ schemaVersion: z.number().int(), encrypted: z.boolean() }),
       language: languageSchema,
+      user: z.object({ id: z.string(), name: z.string(), role: z.string() }).nullable(),
+      locked: z.boolean(),
+      /** Minutes of inactivity before the screen locks (policy). */
+      autoLockMinutes: z.number().int().positive(),
     }),
+  ),
+  lock: method('Lock the workspace (idle or on request): data stays, drafts stay, everything but unlock is refused.', z.object({}).strict(), z.object({ locked: z.literal(true) })),
+  unlock: method(
+    'Unlock with the signed-in user’s password; verified locally so it works offline.',
+    z.object({ password: z.string().min(1).max(256) }).strict(),
+    z.object({ locked: z.literal(false) }),
   ),
   setLanguage: method(
     'Remember the UI language in the replica settings.',

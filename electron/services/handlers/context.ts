@@ -15,7 +15,9 @@ export interface ServiceContext {
   readonly hubUrl: string | null;
   readonly now: () => number;
   /** The signed-in user (the demo clinic signs in a local demo agent); replaced on login. */
-  readonly session: { user: SessionUser };
+  readonly session: { user: SessionUser; locked: boolean };
+  /** Idle minutes before the workspace locks (policy; default 5). */
+  readonly autoLockMinutes: number;
 }
 
 export const DEMO_USER: SessionUser = { id: 'u-demo-agent', name: '演示坐席 Demo agent', role: 'agent', teamIds: ['t-outpatient'] };

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
-import { ulid } from 'ulid';
+import { newId as ulid } from '../ids';
 import type { Contract } from '../../../shared/contract';
 import type { Handlers } from '../../../shared/contract/dispatch';
 import { LanternError } from '../../../shared/contract/result';

@@ -1,5 +1,5 @@
 import { and, asc, eq } from 'drizzle-orm';
-import { ulid } from 'ulid';
+import { newId as ulid } from '../ids';
 import type { Contract } from '../../../shared/contract';
 import type { Handlers } from '../../../shared/contract/dispatch';
 import { LanternError } from '../../../shared/contract/result';
@@ -69,7 +69,7 @@ export function messagesHandlers(ctx: ServiceContext): Handlers<Contract>['messa
             // It never left this computer: drop the send, nothing to recall elsewhere.
             db.delete(outbox).where(eq(outbox.id, id)).run();
           } else {
-            enqueueMutation(db, { id: ulid(), type: 'message.recall', args: { messageId: id, conversationId: m.conversationId }, at: now });
+            enqueueMutation(db, { id: ulid(), type: 'message.recall', args: { messageId: id }, at: now });
           }
         })
         .immediate();

@@ -1,4 +1,4 @@
-import { ulid } from 'ulid';
+import { newId as ulid } from '../ids';
 import { eq } from 'drizzle-orm';
 import type { Contract } from '../../../shared/contract';
 import type { Handlers } from '../../../shared/contract/dispatch';

@@ -1,9 +1,11 @@
 import { eq } from 'drizzle-orm';
 import type { Contract } from '../../../shared/contract';
 import type { Handlers } from '../../../shared/contract/dispatch';
+import { LanternError } from '../../../shared/contract/result';
 import { languageSchema, type Language } from '../../../shared/domain/types';
 import { settings } from '../../../db/replica/schema';
 import type { ServiceContext } from './context';
+import { checkUnlockPassword } from './lock';
 
 export function readLanguage(ctx: ServiceContext): Language {
   const row = ctx.replica.db.select().from(settings).where(eq(settings.key, 'language')).get();
@@ -13,13 +15,19 @@ export function readLanguage(ctx: ServiceContext): Language {
 
 export function sessionHandlers(ctx: ServiceContext): Handlers<Contract>['session'] {
   return {
-    info: () => ({
-      appVersion: ctx.appVersion,
-      mode: ctx.hubUrl ? 'hub' : 'demo',
-      hubUrl: ctx.hubUrl,
-      replica: { schemaVersion: ctx.replica.schemaVersion, encrypted: true },
-      language: readLanguage(ctx),
-    }),
+    info: () => {
+      const u = ctx.session.user;
+      return {
+        appVersion: ctx.appVersion,
+        mode: ctx.hubUrl ? 'hub' : 'demo',
+        hubUrl: ctx.hubUrl,
+        replica: { schemaVersion: ctx.replica.schemaVersion, encrypted: true },
+        language: readLanguage(ctx),
+        user: u.id === 'pending-login' ? null : { id: u.id, name: u.name, role: u.role },
+        locked: ctx.session.locked,
+        autoLockMinutes: ctx.autoLockMinutes,
+      };
+    },
     setLanguage: ({ language }) => {
       ctx.replica.db
         .insert(settings)
@@ -27,6 +35,15 @@ export function sessionHandlers(ctx: ServiceContext): Handlers<Contract>['sessio
         .onConflictDoUpdate({ target: settings.key, set: { value: language } })
         .run();
       return { language };
+    },
+    lock: () => {
+      ctx.session.locked = true;
+      return { locked: true as const };
+    },
+    unlock: ({ password }) => {
+      if (!checkUnlockPassword(ctx.replica, password)) throw new LanternError('session.wrong_password', 'Wrong password');
+      ctx.session.locked = false;
+      return { locked: false as const };
     },
   };
 }

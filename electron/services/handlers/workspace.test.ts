@@ -169,4 +169,17 @@ describe('workspace handlers', () => {
     expect(u.teams.map((t) => t.name)).toContain('护理值班组');
     expect(u.users.length).toBe(4);
   });
+
+  it('locks: everything but unlock is refused, a wrong password stays locked, drafts survive', async () => {
+    const { client, ok } = await start();
+    await ok(client.drafts.save({ conversationId: 'v-wang-bp', mode: 'reply', body: '未写完的回复' }));
+    await ok(client.session.lock());
+    expect(await client.conversations.list({})).toMatchObject({ ok: false, error: { code: 'session.locked' } });
+    expect(await client.drafts.get({ conversationId: 'v-wang-bp', mode: 'reply' })).toMatchObject({ ok: false, error: { code: 'session.locked' } });
+    expect((await ok(client.session.info())).locked).toBe(true);
+    expect(await client.session.unlock({ password: 'wrong' })).toMatchObject({ ok: false, error: { code: 'session.wrong_password' } });
+    expect((await ok(client.session.info())).locked).toBe(true);
+    await ok(client.session.unlock({ password: 'demo' }));
+    expect((await ok(client.drafts.get({ conversationId: 'v-wang-bp', mode: 'reply' }))).body).toBe('未写完的回复');
+  });
 });

@@ -1,0 +1,1 @@
+ALTER TABLE `conversations` ADD `hub_base` text;

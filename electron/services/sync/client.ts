@@ -1,0 +1,366 @@
+import WebSocket from 'ws';
+import { wsServerFrame, type LoginValue, type MeValue } from '../../../shared/sync/protocol';
+import { SYNC_LIMITS } from '../../../shared/sync/limits';
+import type { ErrorShape } from '../../../shared/contract/result';
+import type { Replica } from '../replica/open';
+import { newId } from '../ids';
+import { applyChanges, pendingOutboxCount, rejectedOutbox } from './apply';
+import { backoffDelay } from './backoff';
+import { HubError, HubHttp } from './http';
+import { markRejected, recordResults, takeBatch, takeOne } from './push';
+import { readState, STATE, writeState } from './state';
+
+export type SyncStatus = 'signed_out' | 'offline' | 'syncing' | 'online' | 'error';
+
+export interface SyncSnapshot {
+  status: SyncStatus;
+  /** Mutations waiting for the hub. */
+  queued: number;
+  /** Mutations the hub refused (kept, with their reason). */
+  rejected: number;
+  lastSyncAt: number | null;
+  error: ErrorShape | null;
+  /** Initial sync progress: changes pulled / the hub's head when known. */
+  initial: { pulled: number; total: number | null } | null;
+  /** Increments whenever the replica changed through sync (the UI refreshes on change). */
+  version: number;
+  /** Conversations that arrived or changed hands since the last read (for notifications). */
+  touched: string[];
+}
+
+export interface SyncClientOptions {
+  replica: Replica;
+  hubUrl: string;
+  pullLimit?: number;
+  pollMs?: number;
+  now?: () => number;
+  random?: () => number;
+  log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: unknown) => void;
+  /** Called when the signed-in user changes (login, resume, sign-out). */
+  onUser?: (me: MeValue | null) => void;
+}
+
+/**
+ * The workstation's sync engine: push the outbox, pull the scoped change log, react to
+ * WebSocket pokes, fall back to polling, and back off with jitter when the hub is away.
+ * One cycle runs at a time; anything that asks for a sync while one runs gets another
+ * cycle right after (coalesced).
+ */
+export class SyncClient {
+  private readonly http: HubHttp;
+  private readonly replica: Replica;
+  private readonly opts: SyncClientOptions;
+  private accessToken: string | null = null;
+  private accessExpiresAt = 0;
+  private me: MeValue | null = null;
+  private status: SyncStatus = 'signed_out';
+  private error: ErrorShape | null = null;
+  private version = 0;
+  private touched = new Set<string>();
+  private initial: SyncSnapshot['initial'] = null;
+  private hubHead: number | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private failures = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private pollTimer: ReturnType<typeof setInterval> | null = null;
+  private ws: WebSocket | null = null;
+  private wsFailures = 0;
+  private wsTimer: ReturnType<typeof setTimeout> | null = null;
+  private stopped = false;
+
+  constructor(opts: SyncClientOptions) {
+    this.opts = opts;
+    this.replica = opts.replica;
+    this.http = new HubHttp({ baseUrl: opts.hubUrl });
+  }
+
+  private log(level: 'info' | 'warn' | 'error', msg: string, extra?: unknown) {
+    this.opts.log?.(level, msg, extra);
+  }
+
+  private now(): number {
+    return (this.opts.now ?? Date.now)();
+  }
+
+  get workstationId(): string {
+    let id = readState(this.replica, STATE.workstationId);
+    if (!id) {
+      id = `ws-${newId()}`;
+      writeState(this.replica, STATE.workstationId, id);
+    }
+    return id;
+  }
+
+  get user(): MeValue | null {
+    return this.me;
+  }
+
+  snapshot(): SyncSnapshot {
+    const lastSyncAt = readState(this.replica, STATE.lastSyncAt);
+    return {
+      status: this.status,
+      queued: pendingOutboxCount(this.replica),
+      rejected: rejectedOutbox(this.replica).length,
+      lastSyncAt: lastSyncAt ? Number(lastSyncAt) : null,
+      error: this.error,
+      initial: this.initial,
+      version: this.version,
+      touched: [...this.touched],
+    };
+  }
+
+  takeTouched(): string[] {
+    const out = [...this.touched];
+    this.touched.clear();
+    return out;
+  }
+
+  /** Signs in at the hub; the refresh token is kept in the encrypted replica for the next start. */
+  async login(username: string, password: string): Promise<MeValue> {
+    const v: LoginValue = await this.http.login(username, password, this.workstationId);
+    this.adoptTokens(v);
+    this.setUser(v.me);
+    this.start();
+    return v.me;
+  }
+
+  /** Resumes a previous session from the stored refresh token (no password needed while it is valid). */
+  async resume(): Promise<MeValue | null> {
+    const refresh = readState(this.replica, STATE.refreshToken);
+    if (!refresh) return null;
+    try {
+      const pair = await this.http.refresh(refresh, this.workstationId);
+      this.adoptTokens(pair);
+      const me = await this.http.me(pair.accessToken);
+      this.setUser(me);
+      this.start();
+      return me;
+    } catch (e) {
+      if (e instanceof HubError && e.kind === 'auth') {
+        writeState(this.replica, STATE.refreshToken, null);
+        return null;
+      }
+      // Hub unreachable: keep working offline as the stored user; sync starts when it is back.
+      const stored = readState(this.replica, STATE.user);
+      if (!stored) return null;
+      this.setUser(JSON.parse(stored) as MeValue);
+      this.status = 'offline';
+      this.start();
+      return this.me;
+    }
+  }
+
+  async logout(): Promise<void> {
+    const token = this.accessToken;
+    this.stop();
+    this.accessToken = null;
+    writeState(this.replica, STATE.refreshToken, null);
+    if (token) await this.http.logout(token).catch(() => undefined);
+    this.setUser(null);
+    this.status = 'signed_out';
+  }
+
+  private adoptTokens(p: { accessToken: string; accessExpiresAt: number; refreshToken: string }) {
+    this.accessToken = p.accessToken;
+    this.accessExpiresAt = p.accessExpiresAt;
+    writeState(this.replica, STATE.refreshToken, p.refreshToken);
+  }
+
+  private setUser(me: MeValue | null) {
+    this.me = me;
+    writeState(this.replica, STATE.user, me ? JSON.stringify(me) : null);
+    this.opts.onUser?.(me);
+  }
+
+  private start() {
+    this.stopped = false;
+    if (!this.pollTimer) this.pollTimer = setInterval(() => this.kick(), this.opts.pollMs ?? 10_000);
+    this.connectWs();
+    this.kick();
+  }
+
+  stop() {
+    this.stopped = true;
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.wsTimer) clearTimeout(this.wsTimer);
+    this.pollTimer = this.retryTimer = this.wsTimer = null;
+    this.ws?.removeAllListeners();
+    this.ws?.on('error', () => undefined);
+    this.ws?.terminate();
+    this.ws = null;
+  }
+
+  /** Ask for a sync cycle (local change, poke, poll, reconnect). Coalesced. */
+  kick(): void {
+    if (this.stopped || !this.me) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.cycle().finally(() => {
+      this.running = null;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      }
+    });
+  }
+
+  /** Resolves when no cycle is running or queued (tests and shutdown). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async token(): Promise<string> {
+    if (this.accessToken && this.now() < this.accessExpiresAt - 30_000) return this.accessToken;
+    const refresh = readState(this.replica, STATE.refreshToken);
+    if (!refresh) throw new HubError('auth', { code: 'auth.missing_token', message: 'Not signed in' }, null);
+    const pair = await this.http.refresh(refresh, this.workstationId);
+    this.adoptTokens(pair);
+    return pair.accessToken;
+  }
+
+  private async cycle(): Promise<void> {
+    if (this.status !== 'online' || this.initial) this.status = 'syncing';
+    try {
+      await this.pushAll();
+      await this.pullAll();
+      this.failures = 0;
+      this.status = 'online';
+      this.error = null;
+      writeState(this.replica, STATE.lastSyncAt, String(this.now()));
+    } catch (e) {
+      this.onFailure(e);
+    }
+  }
+
+  private onFailure(e: unknown) {
+    if (e instanceof HubError && e.kind === 'auth') {
+      if (e.error.code === 'auth.expired' || e.error.code === 'auth.invalid_token') {
+        this.accessToken = null; // refresh on the next cycle
+      } else {
+        // Refresh refused (revoked, expired, reused): the user must sign in again. Nothing local is lost.
+        this.status = 'signed_out';
+        this.error = e.error;
+        this.stop();
+        writeState(this.replica, STATE.refreshToken, null);
+        return;
+      }
+    }
+    const network = e instanceof HubError && e.kind === 'network';
+    this.status = network ? 'offline' : 'error';
+    this.error = e instanceof HubError ? e.error : { code: 'sync.internal', message: e instanceof Error ? e.message : String(e) };
+    if (!network) this.log('warn', 'sync cycle failed', this.error);
+    const delay = backoffDelay(this.failures++, this.opts.random ? { random: this.opts.random } : {});
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.kick(), delay);
+  }
+
+  private async pushAll(): Promise<void> {
+    for (;;) {
+      const batch = takeBatch(this.replica);
+      if (!batch.length) return;
+      try {
+        const res = await this.http.push(await this.token(), batch);
+        recordResults(this.replica, batch, res.results);
+        this.version++;
+      } catch (e) {
+        // A whole-batch 4xx (a malformed mutation): isolate it by sending one at a time,
+        // then record the single bad one as rejected — never drop it, never loop forever.
+        if (e instanceof HubError && e.kind === 'client') {
+          if (batch.length === 1) {
+            const m = batch[0]!;
+            this.replica.sqlite.transaction(() => markRejected(this.replica, m, e.error.code, e.error.message, (m.args ?? {}) as Record<string, unknown>))();
+            this.version++;
+            continue;
+          }
+          for (const m of batch) {
+            const one = takeOne(this.replica, m.id);
+            if (!one) continue;
+            try {
+              const res = await this.http.push(await this.token(), [one]);
+              recordResults(this.replica, [one], res.results);
+            } catch (inner) {
+              if (inner instanceof HubError && inner.kind === 'client') {
+                this.replica.sqlite.transaction(() => markRejected(this.replica, one, inner.error.code, inner.error.message, (one.args ?? {}) as Record<string, unknown>))();
+              } else throw inner;
+            }
+            this.version++;
+          }
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  private async pullAll(): Promise<void> {
+    const limit = Math.min(this.opts.pullLimit ?? SYNC_LIMITS.defaultPullLimit, SYNC_LIMITS.maxPullLimit);
+    let cursor = Number(readState(this.replica, STATE.cursor) ?? '0');
+    const first = readState(this.replica, STATE.initialDone) !== '1';
+    if (first) this.initial = { pulled: 0, total: this.hubHead };
+    for (;;) {
+      const page = await this.http.pull(await this.token(), cursor, limit, readState(this.replica, STATE.hubId));
+      // Data, cursor and hub id commit together: a crash repeats the page, never skips it.
+      this.replica.sqlite
+        .transaction(() => {
+          const stats = applyChanges(this.replica, page.changes);
+          for (const id of stats.touchedConversations) this.touched.add(id);
+          writeState(this.replica, STATE.cursor, String(page.cursor));
+          writeState(this.replica, STATE.hubId, page.hubId);
+          if (!page.hasMore && first) writeState(this.replica, STATE.initialDone, '1');
+        })
+        .immediate();
+      cursor = page.cursor;
+      if (page.changes.length) this.version++;
+      if (this.initial) this.initial = { pulled: this.initial.pulled + page.changes.length, total: this.hubHead };
+      if (!page.hasMore) break;
+    }
+    this.initial = null;
+  }
+
+  private connectWs() {
+    if (this.stopped || this.ws) return;
+    const url = this.http.baseUrl.replace(/^http/, 'ws') + '/sync/ws';
+    const ws = new WebSocket(url, { handshakeTimeout: 10_000 });
+    this.ws = ws;
+    ws.on('open', () => {
+      void this.token()
+        .then((token) => ws.send(JSON.stringify({ type: 'auth', token })))
+        .catch(() => ws.terminate());
+    });
+    ws.on('message', (raw) => {
+      let json: unknown;
+      try {
+        json = JSON.parse(String(raw));
+      } catch {
+        return;
+      }
+      const frame = wsServerFrame.safeParse(json);
+      if (!frame.success) return;
+      if (frame.data.type === 'hello' || frame.data.type === 'poke') {
+        this.wsFailures = 0;
+        this.hubHead = Math.max(this.hubHead ?? 0, frame.data.seq);
+        const cursor = Number(readState(this.replica, STATE.cursor) ?? '0');
+        if (frame.data.seq > cursor || frame.data.type === 'hello') this.kick();
+      }
+    });
+    const reconnect = () => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      if (this.stopped) return;
+      const delay = backoffDelay(this.wsFailures++, this.opts.random ? { random: this.opts.random } : {});
+      this.wsTimer = setTimeout(() => {
+        this.wsTimer = null;
+        this.connectWs();
+      }, delay);
+    };
+    ws.on('close', (code) => {
+      if (code === 4402 || code === 4401) this.accessToken = null;
+      reconnect();
+    });
+    ws.on('error', () => reconnect());
+  }
+}

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { errorShape, type ErrorShape } from '../../../shared/contract/result';
+import { loginValue, meValue, pullValue, pushValue, tokenPair, type LoginValue, type MeValue, type PullValue, type PushValue, type TokenPair } from '../../../shared/sync/protocol';
+import type { MutationEnvelope } from '../../../shared/sync/mutations';
+
+/**
+ * Why a hub call failed, in the terms the sync state machine needs:
+ * - `network`: no answer (hub down, cable out, timeout) → offline, retry with backoff;
+ * - `server`: 5xx or an unreadable answer → error, retry with backoff;
+ * - `auth`: 401-class codes → refresh the token or sign in again;
+ * - `client`: any other 4xx with a stable code → do not blindly retry the same request.
+ */
+export class HubError extends Error {
+  constructor(
+    readonly kind: 'network' | 'server' | 'auth' | 'client',
+    readonly error: ErrorShape,
+    readonly status: number | null,
+  ) {
+    super(`${error.code}: ${error.message}`);
+  }
+}
+
+const envelope = z.union([z.object({ ok: z.literal(true), value: z.unknown() }), z.object({ ok: z.literal(false), error: errorShape })]);
+
+export interface HubHttpOptions {
+  baseUrl: string;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+/** Typed calls to the hub's HTTP API (docs/sync.md). Every answer is checked with zod. */
+export class HubHttp {
+  private readonly base: string;
+  private readonly timeoutMs: number;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(opts: HubHttpOptions) {
+    this.base = opts.baseUrl.replace(/\/+$/, '');
+    this.timeoutMs = opts.timeoutMs ?? 15_000;
+    this.fetchImpl = opts.fetch ?? fetch;
+  }
+
+  get baseUrl(): string {
+    return this.base;
+  }
+
+  private async call<T>(path: string, schema: z.ZodType<T>, init: { method: 'GET' | 'POST'; body?: unknown; token?: string }): Promise<T> {
+    let res: Response;
+    try {
+      res = await this.fetchImpl(`${this.base}${path}`, {
+        method: init.method,
+        headers: { ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
+        ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (e) {
+      throw new HubError('network', { code: 'hub.unreachable', message: e instanceof Error ? e.message : String(e) }, null);
+    }
+    let json: unknown;
+    try {
+      json = await res.json();
+    } catch {
+      throw new HubError(res.status >= 500 ? 'server' : 'client', { code: 'hub.bad_response', message: `HTTP ${res.status} without a JSON body` }, res.status);
+    }
+    const env = envelope.safeParse(json);
+    if (!env.success) throw new HubError('server', { code: 'hub.bad_response', message: `HTTP ${res.status}: not a Lantern envelope` }, res.status);
+    if (!env.data.ok) {
+      const kind = res.status === 401 || env.data.error.code.startsWith('auth.') ? 'auth' : res.status >= 500 ? 'server' : 'client';
+      throw new HubError(kind, env.data.error, res.status);
+    }
+    const value = schema.safeParse(env.data.value);
+    if (!value.success) throw new HubError('server', { code: 'hub.bad_response', message: `Unexpected answer from ${path}: ${z.prettifyError(value.error)}` }, res.status);
+    return value.data;
+  }
+
+  login(username: string, password: string, workstationId: string): Promise<LoginValue> {
+    return this.call('/auth/login', loginValue, { method: 'POST', body: { username, password, workstationId } });
+  }
+  refresh(refreshToken: string, workstationId: string): Promise<TokenPair> {
+    return this.call('/auth/refresh', tokenPair.passthrough(), { method: 'POST', body: { refreshToken, workstationId } });
+  }
+  logout(token: string): Promise<unknown> {
+    return this.call('/auth/logout', z.unknown(), { method: 'POST', body: {}, token });
+  }
+  me(token: string): Promise<MeValue> {
+    return this.call('/me', meValue, { method: 'GET', token });
+  }
+  pull(token: string, cursor: number, limit: number, hubId: string | null): Promise<PullValue> {
+    return this.call('/sync/pull', pullValue, { method: 'POST', body: { cursor, limit, ...(hubId ? { hubId } : {}) }, token });
+  }
+  push(token: string, mutations: MutationEnvelope[]): Promise<PushValue> {
+    return this.call('/sync/push', pushValue, { method: 'POST', body: { mutations }, token });
+  }
+}
