@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './app/App';
+import { Shell } from './app/Shell';
 import { getClient } from './lib/client';
 import { initI18n } from './i18n';
 import './styles.css';
@@ -12,11 +12,11 @@ async function boot() {
   try {
     const client = getClient();
     const info = await client.session.info();
-    const language = info.ok ? info.value.language : 'zh-CN';
-    await initI18n(language);
+    if (!info.ok) throw new Error(`${info.error.code}: ${info.error.message}`);
+    await initI18n(info.value.language);
     root.render(
       <StrictMode>
-        <App client={client} mode={info.ok ? info.value.mode : 'demo'} />
+        <Shell client={client} initial={info.value} />
       </StrictMode>,
     );
   } catch (e) {

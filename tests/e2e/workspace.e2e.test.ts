@@ -133,4 +133,30 @@ describe('agent workspace', () => {
     expect(errors).toEqual([]);
     await page.context().close();
   });
+
+  it('locks after 5 idle minutes; unlock keeps the draft; a wrong password stays locked', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    await page.clock.install();
+    await installBridge(page, ws.dispatch);
+    await page.goto(server.url);
+    await page.locator('[data-conversation-id="v-zhang-appt"]').first().click();
+    await page.getByTestId('composer-input').fill('张女士您好，改约');
+    await expect.poll(() => ws.dispatch('drafts.get', { conversationId: 'v-zhang-appt', mode: 'reply' })).toMatchObject({ ok: true, value: { body: '张女士您好，改约' } });
+    await page.clock.fastForward('04:00');
+    await expect(page.getByTestId('lock-screen').count()).resolves.toBe(0);
+    await page.clock.fastForward('01:05');
+    await page.getByTestId('lock-screen').waitFor();
+    expect(await ws.dispatch('conversations.list', {})).toMatchObject({ ok: false, error: { code: 'session.locked' } });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'lock-zh-CN.png') });
+    await page.getByTestId('unlock-password').fill('nope');
+    await page.getByTestId('unlock-submit').click();
+    await expect.poll(() => page.getByTestId('error-banner').textContent()).toContain('密码不正确');
+    await page.getByTestId('unlock-password').fill('demo');
+    await page.getByTestId('unlock-submit').click();
+    await page.getByTestId('inbox-row').first().waitFor();
+    await page.locator('[data-conversation-id="v-zhang-appt"]').first().click();
+    await expect.poll(() => page.getByTestId('composer-input').inputValue()).toBe('张女士您好，改约');
+    await context.close();
+  });
 });

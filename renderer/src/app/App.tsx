@@ -14,10 +14,14 @@ import { PatientPanel } from '../context/PatientPanel';
 import { ErrorBanner } from './ErrorBanner';
 import { SidePanel } from './SidePanel';
 import { TopBar } from './TopBar';
+import { useSync } from './useSync';
+import { RejectedPanel } from './RejectedPanel';
+import { notifyArrivals } from './notify';
 
 interface Props {
   client: LanternClient;
   mode: 'demo' | 'hub';
+  onLock: () => void;
 }
 
 const SEARCH_DELAY_MS = 150;
@@ -35,8 +39,8 @@ function toContractFilter(f: InboxFilter): ConversationFilter {
   };
 }
 
-export function App({ client, mode }: Props) {
-  const { i18n } = useTranslation();
+export function App({ client, mode, onLock }: Props) {
+  const { t, i18n } = useTranslation();
   const [filter, setFilter] = useState<InboxFilter>(EMPTY_FILTER);
   const [debouncedFilter, setDebouncedFilter] = useState<InboxFilter>(EMPTY_FILTER);
   const [items, setItems] = useState<ConversationSummary[]>([]);
@@ -149,11 +153,29 @@ export function App({ client, mode }: Props) {
     await call(client.session.setLanguage({ language }));
   }
 
+  const [dnd, setDnd] = useState(false);
+  const [showRejected, setShowRejected] = useState(false);
+  const snap = useSync(
+    client,
+    () => void afterChange(),
+    (arrived) => notifyArrivals(arrived, { dnd, t, onOpen: (id) => void select(id) }),
+  );
+
   const summary = useMemo(() => items.find((c) => c.id === selectedId) ?? selected, [items, selectedId, selected]);
 
   return (
     <div className="app">
-      <TopBar mode={mode} language={i18n.language as Language} onLanguage={(l) => void switchLanguage(l)} />
+      <TopBar
+        mode={mode}
+        language={i18n.language as Language}
+        onLanguage={(l) => void switchLanguage(l)}
+        snap={snap}
+        dnd={dnd}
+        onDnd={setDnd}
+        onLock={onLock}
+        onShowRejected={() => setShowRejected(true)}
+      />
+      {showRejected ? <RejectedPanel client={client} version={snap?.version ?? 0} onClose={() => setShowRejected(false)} /> : null}
       {error ? <ErrorBanner error={error} onDismiss={() => setError(null)} /> : null}
       <main className="workspace">
         <Inbox items={items} total={total} tags={tags} selectedId={selectedId} filter={filter} onFilter={setFilter} onSelect={(id) => void select(id)} />

@@ -1,9 +1,22 @@
 import { useTranslation } from 'react-i18next';
 import { languages, type Language } from '../../../shared/domain/types';
+import type { SyncSnapshotValue } from '../../../shared/contract/sync';
+import { ConnectionIndicator } from './ConnectionIndicator';
 
 const LANGUAGE_NAMES: Record<Language, string> = { 'zh-CN': '中文', en: 'English' };
 
-export function TopBar({ mode, language, onLanguage }: { mode: 'demo' | 'hub'; language: Language; onLanguage: (l: Language) => void }) {
+interface Props {
+  mode: 'demo' | 'hub';
+  language: Language;
+  onLanguage: (l: Language) => void;
+  snap: SyncSnapshotValue | null;
+  dnd: boolean;
+  onDnd: (v: boolean) => void;
+  onLock: () => void;
+  onShowRejected: () => void;
+}
+
+export function TopBar({ mode, language, onLanguage, snap, dnd, onDnd, onLock, onShowRejected }: Props) {
   const { t } = useTranslation();
   return (
     <header className="topbar">
@@ -18,9 +31,18 @@ export function TopBar({ mode, language, onLanguage }: { mode: 'demo' | 'hub'; l
         <span className={`mode-badge mode-${mode}`} data-testid="mode-badge">
           {mode === 'demo' ? t('app.modeDemo') : t('app.modeHub')}
         </span>
+        <button type="button" className="net-button" onClick={onShowRejected} title={t('rejected.title')}>
+          <ConnectionIndicator snap={snap} />
+        </button>
+        <label className="dnd">
+          <input type="checkbox" data-testid="dnd" checked={dnd} onChange={(e) => onDnd(e.target.checked)} /> {t('net.dnd')}
+        </label>
         <span className="lock" title={t('app.encrypted')}>
           {t('app.encrypted')}
         </span>
+        <button type="button" className="topbar-button" data-testid="lock-now" onClick={onLock}>
+          {t('lock.lockNow')}
+        </button>
         <label className="language">
           <span className="sr-only">{t('app.language')}</span>
           <select data-testid="language-switch" value={language} onChange={(e) => onLanguage(e.target.value as Language)}>

@@ -1,0 +1,50 @@
+import { useTranslation } from 'react-i18next';
+import type { SyncSnapshotValue } from '../../../shared/contract/sync';
+import { formatListTime } from '../lib/format';
+
+/** Always visible: whether a reply has left the building, and how many are waiting. */
+export function ConnectionIndicator({ snap }: { snap: SyncSnapshotValue | null }) {
+  const { t, i18n } = useTranslation();
+  // Demo mode has no hub; the mode badge beside it says so.
+  if (!snap || snap.status === 'demo') return null;
+  let text: string;
+  switch (snap.status) {
+    case 'online':
+      text = snap.queued ? `${t('net.syncing')} · ${t('net.queuedSuffix', { count: snap.queued })}` : t('net.online');
+      break;
+    case 'syncing':
+      text = snap.queued ? `${t('net.syncing')} · ${t('net.queuedSuffix', { count: snap.queued })}` : t('net.syncing');
+      break;
+    case 'offline':
+      text = snap.queued ? t('net.offline', { count: snap.queued }) : t('net.offlineNone');
+      break;
+    case 'error':
+      text = t('net.error', { code: snap.error?.code ?? '?' });
+      break;
+    default:
+      text = t('net.signed_out');
+  }
+  const title = snap.lastSyncAt ? t('net.lastSync', { time: formatListTime(snap.lastSyncAt, i18n.language) }) : undefined;
+  return (
+    <div className={`net net-${snap.status}`} data-testid="connection" data-status={snap.status} data-queued={snap.queued} title={title} role="status">
+      <span className="net-dot" aria-hidden="true" />
+      <span>{text}</span>
+      {snap.rejected ? (
+        <span className="net-rejected" data-testid="rejected-count">
+          {t('net.rejected', { count: snap.rejected })}
+        </span>
+      ) : null}
+      {snap.initial ? (
+        <span className="net-progress" data-testid="initial-sync">
+          {snap.initial.total ? (
+            <>
+              <progress max={snap.initial.total} value={Math.min(snap.initial.pulled, snap.initial.total)} /> {t('net.initial', { pulled: snap.initial.pulled, total: snap.initial.total })}
+            </>
+          ) : (
+            t('net.initialUnknown', { pulled: snap.initial.pulled })
+          )}
+        </span>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,35 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { LanternClient } from '../lib/client';
+import { App } from './App';
+import { LockScreen } from './LockScreen';
+import { LoginScreen } from './LoginScreen';
+import { useIdleLock } from './useIdleLock';
+
+type Info = { mode: 'demo' | 'hub'; hubUrl: string | null; user: { id: string; name: string; role: string } | null; locked: boolean; autoLockMinutes: number };
+
+/** Decides what the user sees: sign-in, the lock screen, or the workspace. */
+export function Shell({ client, initial }: { client: LanternClient; initial: Info }) {
+  const [info, setInfo] = useState<Info>(initial);
+  const refresh = useCallback(async () => {
+    const r = await client.session.info();
+    if (r.ok) setInfo(r.value);
+  }, [client]);
+  const lock = useCallback(() => {
+    void client.session.lock().then(() => refresh());
+  }, [client, refresh]);
+  const signOut = useCallback(() => {
+    void client.sync.logout().then(() => refresh());
+  }, [client, refresh]);
+
+  const active = !!info.user && !info.locked;
+  useIdleLock(info.autoLockMinutes, lock, active);
+  useEffect(() => {
+    // A locked/signed-out state can also come from the services (e.g. a revoked session).
+    const t = setInterval(() => void refresh(), 5000);
+    return () => clearInterval(t);
+  }, [refresh]);
+
+  if (info.mode === 'hub' && !info.user) return <LoginScreen client={client} hubUrl={info.hubUrl} onDone={() => void refresh()} />;
+  if (info.locked) return <LockScreen client={client} userName={info.user?.name ?? ''} minutes={info.autoLockMinutes} demo={info.mode === 'demo'} onUnlocked={() => void refresh()} onSignOut={signOut} />;
+  return <App client={client} mode={info.mode} onLock={lock} />;
+}
