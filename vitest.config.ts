@@ -14,6 +14,7 @@ export default defineConfig({
             'electron/**/*.test.ts',
             'hub/**/*.test.ts',
             'tests/unit/**/*.test.ts',
+            'tests/integration/**/*.test.ts',
           ],
           environment: 'node',
           testTimeout: 30_000,
@@ -22,7 +23,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
-          include: ['tests/e2e/**/*.e2e.test.ts'],
+          include: ['tests/e2e/**/*.e2e.test.ts', 'tests/fault/**/*.e2e.test.ts'],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,

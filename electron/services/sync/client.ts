@@ -173,7 +173,8 @@ export class SyncClient {
     this.opts.onUser?.(me);
   }
 
-  private start() {
+  /** Starts (or restarts after stop()) polling, the WebSocket and a first cycle. */
+  start() {
     this.stopped = false;
     if (!this.pollTimer) this.pollTimer = setInterval(() => this.kick(), this.opts.pollMs ?? 10_000);
     this.connectWs();

@@ -1,0 +1,151 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { createHub, type Hub } from '../../hub/app/create-hub';
+import { ingestInbound } from '../../hub/sync/ingest';
+import { createWorkstation, type Workstation } from '../../electron/services/workstation';
+import { createStaticKeyStore } from '../../electron/services/replica/keystore';
+import { contract } from '../../shared/contract';
+import { createClient } from '../../shared/contract/client';
+import { tempDir } from '../support/tmp';
+
+/** The workstation's sync engine against a real hub over real sockets (loopback). */
+describe('sync client ↔ hub', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.reverse()) await c();
+    cleanups.length = 0;
+  });
+
+  async function hubAt(dir: string, port = 0): Promise<Hub> {
+    const hub = await createHub({ dataDir: dir, port, demo: true, logger: false });
+    return hub;
+  }
+
+  async function station(hubUrl: string, key = randomBytes(32), dir?: string) {
+    const t = dir ? { dir, cleanup: () => undefined } : tempDir('lantern-sync-');
+    const ws = await createWorkstation({ dataDir: t.dir, keyStore: createStaticKeyStore(key, true), appVersion: 't', hubUrl, sync: { pollMs: 200 } });
+    cleanups.push(async () => {
+      await ws.close();
+      t.cleanup();
+    });
+    const client = createClient(contract, { invoke: ws.dispatch });
+    return { ws, client, dir: t.dir };
+  }
+
+  async function settle(ws: Workstation) {
+    for (let i = 0; i < 50; i++) {
+      ws.sync!.kick();
+      await ws.sync!.idle();
+      const s = ws.sync!.snapshot();
+      if (s.status === 'online' && s.queued === 0) return s;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`did not settle: ${JSON.stringify(ws.sync!.snapshot())}`);
+  }
+
+  const ids = (r: { ok: boolean; value?: unknown }) => ((r as { value: { items: { id: string }[] } }).value.items.map((i) => i.id) ?? []).sort();
+
+  it('signs in and pulls only what the user may see', async () => {
+    const h = tempDir('lantern-hub-');
+    const hub = await hubAt(h.dir);
+    cleanups.push(async () => {
+      await hub.close();
+      h.cleanup();
+    });
+    const { ws, client } = await station(hub.url);
+    expect(await client.conversations.list({})).toMatchObject({ ok: false, error: { code: 'session.signed_out' } });
+    expect(await client.sync.login({ username: 'agent', password: 'wrong-password' })).toMatchObject({ ok: false, error: { code: 'auth.invalid_credentials' } });
+    expect(await client.sync.login({ username: 'agent', password: 'agent-demo' })).toMatchObject({ ok: true, value: { role: 'agent' } });
+    await settle(ws);
+    const mine = ids(await client.conversations.list({ limit: 500 }));
+    // agent: own (zhang, li, zhao, zheng) + the outpatient queue (liu, huang) — never the nurse's chronic ones.
+    expect(mine).toEqual(['v-huang-en', 'v-li-call', 'v-liu-report', 'v-zhang-appt', 'v-zhao-fever', 'v-zheng-optout']);
+    expect(await client.session.info()).toMatchObject({ ok: true, value: { mode: 'hub', user: { id: 'u-agent' } } });
+  });
+
+  it('pushes a reply exactly once, shows refusals with their reason, and rolls back a refused change', async () => {
+    const h = tempDir('lantern-hub-');
+    const hub = await hubAt(h.dir);
+    cleanups.push(async () => {
+      await hub.close();
+      h.cleanup();
+    });
+    const { ws, client } = await station(hub.url);
+    await client.sync.login({ username: 'agent', password: 'agent-demo' });
+    await settle(ws);
+    ws.sync!.stop(); // queue offline, then send together
+    const reply = await client.messages.queueReply({ conversationId: 'v-zhang-appt', body: '已为您改约到周五上午' });
+    if (!reply.ok) throw new Error(reply.error.code);
+    await client.conversations.setStatus({ id: 'v-li-call', status: 'resolved' });
+    await client.conversations.setStatus({ id: 'v-li-call', status: 'pending' }); // resolved → pending is not allowed
+    expect(ws.sync!.snapshot().queued).toBe(3);
+    ws.sync!.start();
+    await settle(ws);
+
+    const rejected = await client.sync.rejected();
+    expect(rejected).toMatchObject({ ok: true, value: { items: [{ kind: 'conversation.setStatus', code: 'sync.invalid_transition' }] } });
+    // The refused change is rolled back to the hub's value; the accepted one stays.
+    expect(await client.conversations.get({ id: 'v-li-call' })).toMatchObject({ ok: true, value: { status: 'resolved' } });
+    const tl = await client.conversations.timeline({ id: 'v-li-call' });
+    const events = tl.ok ? tl.value.items.filter((i) => i.type === 'event') : [];
+    expect(events.some((e) => e.type === 'event' && e.detail.rejected === 'sync.invalid_transition')).toBe(true);
+
+    // A supervisor's replica sees the reply once, with the same id.
+    const sup = await station(hub.url);
+    await sup.client.sync.login({ username: 'supervisor', password: 'supervisor-demo' });
+    await settle(sup.ws);
+    const rows = sup.ws.replica.sqlite.prepare("SELECT id FROM messages WHERE body = '已为您改约到周五上午'").all();
+    expect(rows).toEqual([{ id: reply.value.id }]);
+  });
+
+  it('keeps working offline, shows what is queued, and converges after the hub restarts', async () => {
+    const h = tempDir('lantern-hub-');
+    let hub = await hubAt(h.dir);
+    const port = hub.port;
+    cleanups.push(async () => {
+      await hub.close();
+      h.cleanup();
+    });
+    const { ws, client } = await station(hub.url);
+    await client.sync.login({ username: 'agent', password: 'agent-demo' });
+    await settle(ws);
+    await hub.close();
+    const r = await client.messages.queueReply({ conversationId: 'v-zhao-fever', body: '请尽快到儿科急诊' });
+    expect(r.ok).toBe(true);
+    await client.notes.add({ conversationId: 'v-zhao-fever', body: '已建议急诊' });
+    ws.sync!.kick();
+    await ws.sync!.idle();
+    expect(await client.sync.status()).toMatchObject({ ok: true, value: { status: 'offline', queued: 2 } });
+    // Reading and searching still work offline.
+    expect(ids(await client.conversations.list({ filter: { query: '急诊' } }))).toContain('v-zhao-fever');
+    hub = await hubAt(h.dir, port);
+    await settle(ws);
+    expect(await client.sync.status()).toMatchObject({ ok: true, value: { status: 'online', queued: 0, rejected: 0 } });
+  });
+
+  it('receives a patient message by poke, and drops a conversation reassigned away (scope revoke)', async () => {
+    const h = tempDir('lantern-hub-');
+    const hub = await hubAt(h.dir);
+    cleanups.push(async () => {
+      await hub.close();
+      h.cleanup();
+    });
+    const { ws, client } = await station(hub.url);
+    await client.sync.login({ username: 'agent', password: 'agent-demo' });
+    await settle(ws);
+    await client.sync.status(); // clear the initial arrivals
+    await hub.write((tx) => ingestInbound(tx, { conversationId: 'v-zhao-fever', messageId: 'in-1', body: '还是39度，要不要去医院', authorName: '赵磊家长', at: Date.now() }, { at: Date.now() }));
+    // No kick: the WebSocket poke (or the poll) brings it.
+    await expect.poll(() => ws.replica.sqlite.prepare("SELECT body FROM messages WHERE id = 'in-1'").get(), { timeout: 5000 }).toEqual({ body: '还是39度，要不要去医院' });
+    const status = await client.sync.status();
+    expect(status.ok && status.value.arrived.map((a) => a.id)).toContain('v-zhao-fever');
+
+    const sup = await station(hub.url);
+    await sup.client.sync.login({ username: 'supervisor', password: 'supervisor-demo' });
+    await settle(sup.ws);
+    expect((await sup.client.conversations.assign({ id: 'v-zhao-fever', assigneeId: 'u-agent2' })).ok).toBe(true);
+    await settle(sup.ws);
+    await expect.poll(() => ws.replica.sqlite.prepare("SELECT count(*) AS n FROM conversations WHERE id = 'v-zhao-fever'").get(), { timeout: 5000 }).toEqual({ n: 0 });
+    expect(ws.replica.sqlite.prepare("SELECT count(*) AS n FROM messages WHERE conversation_id = 'v-zhao-fever'").get()).toEqual({ n: 0 });
+  });
+});
