@@ -1,0 +1,374 @@
+import type Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { and, asc, eq, gt, isNull, sql, type SQL } from 'drizzle-orm';
+import { ulid } from 'ulid';
+import * as s from '../../../db/hub/schema';
+import type { Entity } from '../../../shared/sync/entities';
+import type { HubStore, StoreTx } from '../store';
+import type { AuditRow, ChangeRow, PullPage, ScopeKey } from '../types';
+import { openHubDatabase } from './open';
+import { MY_CONVERSATIONS_CTE, VISIBLE_CHANGE } from './scope-sql';
+
+type Db = BetterSQLite3Database<typeof s>;
+
+/**
+ * Serializes every use of the one connection. better-sqlite3 is synchronous, so
+ * a critical section never waits on I/O; the queue exists because the store API
+ * is async (for PostgreSQL): between two awaits of one transaction, another
+ * request must not run statements on the same connection inside our transaction.
+ */
+class Queue {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.tail.then(fn);
+    this.tail = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    return p;
+  }
+  /** Resolves once everything queued so far has finished. */
+  drain(): Promise<void> {
+    return this.tail.then(() => undefined);
+  }
+}
+
+function parseJson(text: string | null): unknown {
+  return text === null ? null : JSON.parse(text);
+}
+
+function makeTx(db: Db, sqlite: Database.Database): StoreTx {
+  const pullStmt = sqlite.prepare(
+    `${MY_CONVERSATIONS_CTE}
+     SELECT c.seq, c.entity, c.entity_id AS entityId, c.op, c.data, c.prev FROM change_log c
+     WHERE c.seq > @cursor AND c.seq <= @head AND ${VISIBLE_CHANGE}
+     ORDER BY c.seq LIMIT @limit`,
+  );
+  const latestStmt = sqlite.prepare(`${MY_CONVERSATIONS_CTE} SELECT max(c.seq) AS seq FROM change_log c WHERE c.seq > @after AND ${VISIBLE_CHANGE}`);
+  const visibleConvsStmt = sqlite.prepare(`${MY_CONVERSATIONS_CTE} SELECT id FROM my_convs ORDER BY id`);
+  const headStmt = sqlite.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'change_log'");
+  const scopeParams = (k: ScopeKey) => ({ u: k.userId, sup: k.supervisor ? 1 : 0 });
+
+  const one = <T>(rows: T[]): T | null => rows[0] ?? null;
+  const teamIdsOf = async (userId: string) =>
+    db.select({ teamId: s.teamMembers.teamId }).from(s.teamMembers).where(eq(s.teamMembers.userId, userId)).orderBy(asc(s.teamMembers.teamId)).all().map((r) => r.teamId);
+
+  return {
+    async headSeq() {
+      const row = headStmt.get() as { seq: number } | undefined;
+      return row?.seq ?? 0;
+    },
+    async getMeta(key) {
+      return one(db.select().from(s.meta).where(eq(s.meta.key, key)).all())?.value ?? null;
+    },
+    async getUserById(id) {
+      return one(db.select().from(s.users).where(eq(s.users.id, id)).all());
+    },
+    async getUserByUsername(username) {
+      return one(db.select().from(s.users).where(eq(s.users.username, username.toLowerCase())).all());
+    },
+    async listUsers() {
+      return db.select().from(s.users).orderBy(asc(s.users.username)).all();
+    },
+    teamIdsOf,
+    async listUsersWithTeams() {
+      const members = db.select().from(s.teamMembers).all();
+      return db
+        .select()
+        .from(s.users)
+        .orderBy(asc(s.users.id))
+        .all()
+        .map((u) => ({ ...u, teamIds: members.filter((m) => m.userId === u.id).map((m) => m.teamId).sort() }));
+    },
+    async getTeam(id) {
+      return one(db.select().from(s.teams).where(eq(s.teams.id, id)).all());
+    },
+    async listTeams() {
+      return db.select().from(s.teams).orderBy(asc(s.teams.id)).all();
+    },
+    async getWorkstation(id) {
+      return one(db.select().from(s.workstations).where(eq(s.workstations.id, id)).all());
+    },
+    async listWorkstations() {
+      return db.select().from(s.workstations).orderBy(asc(s.workstations.id)).all();
+    },
+    async getSession(id) {
+      return one(db.select().from(s.sessions).where(eq(s.sessions.id, id)).all());
+    },
+    async getRefreshToken(tokenHash) {
+      return one(db.select().from(s.refreshTokens).where(eq(s.refreshTokens.tokenHash, tokenHash)).all());
+    },
+    async getContact(id) {
+      return one(db.select().from(s.contacts).where(eq(s.contacts.id, id)).all());
+    },
+    async identitiesOf(contactId) {
+      return db.select().from(s.contactIdentities).where(eq(s.contactIdentities.contactId, contactId)).orderBy(asc(s.contactIdentities.id)).all();
+    },
+    async readingsOf(contactId) {
+      return db.select().from(s.deviceReadings).where(eq(s.deviceReadings.contactId, contactId)).orderBy(asc(s.deviceReadings.measuredAt), asc(s.deviceReadings.id)).all();
+    },
+    async contactHistory(contactId) {
+      return db.select().from(s.contactProfileHistory).where(eq(s.contactProfileHistory.contactId, contactId)).orderBy(asc(s.contactProfileHistory.id)).all();
+    },
+    async getConversation(id) {
+      return one(db.select().from(s.conversations).where(eq(s.conversations.id, id)).all());
+    },
+    async conversationsOfContact(contactId) {
+      return db.select().from(s.conversations).where(eq(s.conversations.contactId, contactId)).orderBy(asc(s.conversations.id)).all();
+    },
+    async getMessage(id) {
+      return one(db.select().from(s.messages).where(eq(s.messages.id, id)).all());
+    },
+    async messagesOf(conversationId) {
+      return db.select().from(s.messages).where(eq(s.messages.conversationId, conversationId)).orderBy(asc(s.messages.createdAt), asc(s.messages.id)).all();
+    },
+    async getNote(id) {
+      return one(db.select().from(s.notes).where(eq(s.notes.id, id)).all());
+    },
+    async notesOf(conversationId) {
+      return db.select().from(s.notes).where(eq(s.notes.conversationId, conversationId)).orderBy(asc(s.notes.createdAt), asc(s.notes.id)).all();
+    },
+    async listKnowledgeItems() {
+      return db.select().from(s.knowledgeItems).orderBy(asc(s.knowledgeItems.id)).all();
+    },
+    async listRules() {
+      return db.select().from(s.rules).orderBy(asc(s.rules.id)).all();
+    },
+    async getMutation(id) {
+      return one(db.select().from(s.mutations).where(eq(s.mutations.id, id)).all());
+    },
+
+    async pull(scope, cursor, limit, maxBytes): Promise<PullPage> {
+      const head = (headStmt.get() as { seq: number } | undefined)?.seq ?? 0;
+      // One row more than asked tells whether more visible rows follow.
+      const raw = pullStmt.all({ ...scopeParams(scope), cursor, head, limit: limit + 1 }) as {
+        seq: number;
+        entity: Entity;
+        entityId: string;
+        op: 'put' | 'revoke';
+        data: string;
+        prev: string | null;
+      }[];
+      const rows: ChangeRow[] = [];
+      let bytes = 0;
+      for (const r of raw) {
+        if (rows.length === limit || (rows.length > 0 && bytes + r.data.length > maxBytes)) break;
+        bytes += r.data.length + (r.prev?.length ?? 0);
+        rows.push({ seq: r.seq, entity: r.entity, entityId: r.entityId, op: r.op, data: JSON.parse(r.data), prev: parseJson(r.prev) as Record<string, unknown> | null });
+      }
+      return { rows, head, hasMore: rows.length < raw.length };
+    },
+    async latestVisibleSeq(scope, after) {
+      const row = latestStmt.get({ ...scopeParams(scope), after }) as { seq: number | null };
+      return row.seq;
+    },
+    async visibleConversationIds(scope) {
+      return (visibleConvsStmt.all(scopeParams(scope)) as { id: string }[]).map((r) => r.id);
+    },
+    async auditHead() {
+      return one(db.select().from(s.auditLog).orderBy(sql`${s.auditLog.id} DESC`).limit(1).all()) as AuditRow | null;
+    },
+    async auditPage(afterId, limit) {
+      return db.select().from(s.auditLog).where(gt(s.auditLog.id, afterId)).orderBy(asc(s.auditLog.id)).limit(limit).all() as AuditRow[];
+    },
+    async auditCount() {
+      return (sqlite.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n;
+    },
+
+    // ---- writes ----
+    async setMeta(key, value) {
+      db.insert(s.meta).values({ key, value }).onConflictDoUpdate({ target: s.meta.key, set: { value } }).run();
+    },
+    async insertTeam(row) {
+      db.insert(s.teams).values(row).run();
+    },
+    async insertUser(row) {
+      db.insert(s.users).values({ ...row, username: row.username.toLowerCase() }).run();
+    },
+    async updateUser(id, patch) {
+      db.update(s.users).set(patch).where(eq(s.users.id, id)).run();
+    },
+    async setTeamMembers(userId, teamIds) {
+      db.delete(s.teamMembers).where(eq(s.teamMembers.userId, userId)).run();
+      for (const teamId of new Set(teamIds)) db.insert(s.teamMembers).values({ teamId, userId }).run();
+    },
+    async insertWorkstation(row) {
+      db.insert(s.workstations).values(row).run();
+    },
+    async updateWorkstation(id, patch) {
+      db.update(s.workstations).set(patch).where(eq(s.workstations.id, id)).run();
+    },
+    async insertSession(row) {
+      db.insert(s.sessions).values(row).run();
+    },
+    async revokeSessions(where, reason, at) {
+      const conds: SQL[] = [isNull(s.sessions.revokedAt)];
+      if (where.sessionId) conds.push(eq(s.sessions.id, where.sessionId));
+      if (where.userId) conds.push(eq(s.sessions.userId, where.userId));
+      if (where.workstationId) conds.push(eq(s.sessions.workstationId, where.workstationId));
+      if (conds.length === 1) throw new Error('revokeSessions needs a filter');
+      return db.update(s.sessions).set({ revokedAt: at, revokedReason: reason }).where(and(...conds)).run().changes;
+    },
+    async insertRefreshToken(row) {
+      db.insert(s.refreshTokens).values(row).run();
+    },
+    async updateRefreshToken(tokenHash, patch) {
+      db.update(s.refreshTokens).set(patch).where(eq(s.refreshTokens.tokenHash, tokenHash)).run();
+    },
+    async insertContact(row) {
+      db.insert(s.contacts).values(row).run();
+    },
+    async updateContact(id, patch) {
+      db.update(s.contacts).set(patch).where(eq(s.contacts.id, id)).run();
+    },
+    async insertIdentity(row) {
+      db.insert(s.contactIdentities).values(row).run();
+    },
+    async insertReading(row) {
+      db.insert(s.deviceReadings).values(row).run();
+    },
+    async insertContactHistory(row) {
+      db.insert(s.contactProfileHistory).values(row).run();
+    },
+    async insertConversation(row) {
+      db.insert(s.conversations).values(row).run();
+    },
+    async updateConversation(id, patch) {
+      db.update(s.conversations).set(patch).where(eq(s.conversations.id, id)).run();
+    },
+    async insertMessage(row) {
+      db.insert(s.messages).values(row).run();
+    },
+    async shredMessage(messageId, recalledAt) {
+      const m = one(db.select().from(s.messages).where(eq(s.messages.id, messageId)).all());
+      if (!m) return;
+      const preview = m.body.slice(0, 120);
+      db.update(s.messages).set({ body: '', recalledAt }).where(eq(s.messages.id, messageId)).run();
+      // The body also sits in every change-log copy of the message (sends and
+      // scope-refresh snapshots) and, as a preview, in copies of its conversation.
+      sqlite
+        .prepare("UPDATE change_log SET data = json_set(data, '$.body', '', '$.recalledAt', @recalledAt) WHERE entity = 'message' AND entity_id = @id")
+        .run({ id: messageId, recalledAt });
+      sqlite
+        .prepare(
+          "UPDATE change_log SET data = json_set(data, '$.lastMessagePreview', '') WHERE entity = 'conversation' AND entity_id = @conv AND json_extract(data, '$.lastMessagePreview') = @preview",
+        )
+        .run({ conv: m.conversationId, preview });
+      // `prev` of preview changes never holds previews, but clear it defensively for this conversation.
+      sqlite
+        .prepare("UPDATE change_log SET prev = json_set(prev, '$.lastMessagePreview', '') WHERE entity = 'conversation' AND entity_id = @conv AND json_extract(prev, '$.lastMessagePreview') = @preview")
+        .run({ conv: m.conversationId, preview });
+    },
+    async insertNote(row) {
+      db.insert(s.notes).values(row).run();
+    },
+    async upsertKnowledgeItem(row) {
+      db.insert(s.knowledgeItems).values(row).onConflictDoUpdate({ target: s.knowledgeItems.id, set: row }).run();
+    },
+    async upsertRule(row) {
+      db.insert(s.rules).values(row).onConflictDoUpdate({ target: s.rules.id, set: row }).run();
+    },
+    async appendChange(c) {
+      const res = db
+        .insert(s.changeLog)
+        .values({
+          at: c.at,
+          entity: c.entity,
+          entityId: c.entityId,
+          op: c.op,
+          data: c.data,
+          prev: c.prev ?? null,
+          conversationId: c.conversationId ?? null,
+          contactId: c.contactId ?? null,
+          audienceUserId: c.audienceUserId ?? null,
+          mutationId: c.mutationId ?? null,
+          actorId: c.actorId ?? null,
+        })
+        .run();
+      return Number(res.lastInsertRowid);
+    },
+    async putMutation(record) {
+      db.insert(s.mutations).values(record).run();
+    },
+    async insertAudit(row) {
+      db.insert(s.auditLog).values(row).run();
+    },
+  };
+}
+
+export interface SqliteStoreOptions {
+  /** Database file, or ':memory:' for tests. */
+  path: string;
+}
+
+export function openSqliteStore(opts: SqliteStoreOptions): HubStore & { readonly sqlite: Database.Database } {
+  const sqlite = openHubDatabase(opts.path);
+  const db = drizzle(sqlite, { schema: s });
+  const tx = makeTx(db, sqlite);
+  const queue = new Queue();
+  let closed = false;
+
+  let hubId = (sqlite.prepare("SELECT value FROM meta WHERE key = 'hub_id'").get() as { value: string } | undefined)?.value;
+  if (!hubId) {
+    hubId = ulid();
+    // INSERT OR IGNORE + re-read: another process opening the same new file at the same moment must not get a different id.
+    sqlite.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('hub_id', ?)").run(hubId);
+    hubId = (sqlite.prepare("SELECT value FROM meta WHERE key = 'hub_id'").get() as { value: string }).value;
+  }
+
+  const guard = () => {
+    if (closed) throw new Error('hub store is closed');
+  };
+
+  return {
+    kind: 'sqlite',
+    hubId,
+    sqlite,
+    read(fn) {
+      guard();
+      return queue.run(async () => {
+        // A deferred transaction pins one WAL snapshot for all reads in fn.
+        sqlite.exec('BEGIN');
+        try {
+          return await fn(tx);
+        } finally {
+          sqlite.exec('COMMIT');
+        }
+      });
+    },
+    write(fn) {
+      guard();
+      return queue.run(async () => {
+        // IMMEDIATE takes the write lock up front, so the admin CLI in another
+        // process and this hub never deadlock upgrading read locks.
+        sqlite.exec('BEGIN IMMEDIATE');
+        try {
+          const out = await fn(tx);
+          sqlite.exec('COMMIT');
+          return out;
+        } catch (e) {
+          if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+          throw e;
+        }
+      });
+    },
+    checkpoint() {
+      guard();
+      return queue.run(async () => {
+        sqlite.pragma('wal_checkpoint(TRUNCATE)');
+      });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      // Work queued before close (in-flight pushes) still commits.
+      await queue.drain();
+      try {
+        sqlite.pragma('wal_checkpoint(TRUNCATE)');
+      } finally {
+        sqlite.close();
+      }
+    },
+  };
+}
+

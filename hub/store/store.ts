@@ -1,0 +1,133 @@
+import type {
+  AuditRow,
+  ChangeInput,
+  ChangeRow,
+  ContactHistoryRow,
+  ContactIdentityRow,
+  ContactRow,
+  ConversationRow,
+  DeviceReadingRow,
+  KnowledgeItemRow,
+  MessageRow,
+  MutationRecord,
+  NoteRow,
+  PullPage,
+  RefreshTokenRow,
+  RuleRow,
+  ScopeKey,
+  SessionRow,
+  TeamRow,
+  UserRow,
+  WorkstationRow,
+} from './types';
+
+/**
+ * THE storage seam. Handlers (auth, sync, audit, demo, CLI) use only this
+ * interface, so a PostgreSQL store can be added beside hub/store/sqlite without
+ * touching them. Everything is async for that reason, even though better-sqlite3
+ * is synchronous.
+ *
+ * Implementations must guarantee:
+ * - `write` runs its callback in ONE serializable transaction and commits before
+ *   resolving; if the callback throws, nothing it wrote remains.
+ * - change-log seqs become visible in seq order (no reader may ever see seq n+1
+ *   committed while seq n is still in flight), or cursors would skip changes.
+ *   SQLite gets this from its single writer; PostgreSQL needs the append
+ *   serialized (e.g. an advisory lock held to commit).
+ * - `read` sees one consistent committed snapshot.
+ */
+export interface HubStore {
+  readonly kind: string;
+  /** Random id made when the store was created; tells clients which hub their cursor belongs to. */
+  readonly hubId: string;
+  read<T>(fn: (r: StoreReader) => Promise<T>): Promise<T>;
+  /** Never await anything but the store inside: the callback holds the (single) writer. */
+  write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** Moves everything out of any write-ahead log into the main file and empties the log (used after shredding). */
+  checkpoint(): Promise<void>;
+  /** Waits for queued work, then closes. Further calls reject. */
+  close(): Promise<void>;
+}
+
+export interface StoreReader {
+  headSeq(): Promise<number>;
+  getMeta(key: string): Promise<string | null>;
+
+  getUserById(id: string): Promise<UserRow | null>;
+  getUserByUsername(username: string): Promise<UserRow | null>;
+  listUsers(): Promise<UserRow[]>;
+  teamIdsOf(userId: string): Promise<string[]>;
+  /** Every user with their team ids, for scope (audience) computations. */
+  listUsersWithTeams(): Promise<(UserRow & { teamIds: string[] })[]>;
+  getTeam(id: string): Promise<TeamRow | null>;
+  listTeams(): Promise<TeamRow[]>;
+
+  getWorkstation(id: string): Promise<WorkstationRow | null>;
+  listWorkstations(): Promise<WorkstationRow[]>;
+  getSession(id: string): Promise<SessionRow | null>;
+  getRefreshToken(tokenHash: string): Promise<RefreshTokenRow | null>;
+
+  getContact(id: string): Promise<ContactRow | null>;
+  identitiesOf(contactId: string): Promise<ContactIdentityRow[]>;
+  readingsOf(contactId: string): Promise<DeviceReadingRow[]>;
+  contactHistory(contactId: string): Promise<ContactHistoryRow[]>;
+  getConversation(id: string): Promise<ConversationRow | null>;
+  conversationsOfContact(contactId: string): Promise<ConversationRow[]>;
+  getMessage(id: string): Promise<MessageRow | null>;
+  messagesOf(conversationId: string): Promise<MessageRow[]>;
+  getNote(id: string): Promise<NoteRow | null>;
+  notesOf(conversationId: string): Promise<NoteRow[]>;
+  listKnowledgeItems(): Promise<KnowledgeItemRow[]>;
+  listRules(): Promise<RuleRow[]>;
+
+  getMutation(id: string): Promise<MutationRecord | null>;
+
+  /** Visible changes after `cursor`, in seq order, at most `limit` rows and about `maxBytes` of data. */
+  pull(scope: ScopeKey, cursor: number, limit: number, maxBytes: number): Promise<PullPage>;
+  /** The highest visible seq after `after`, or null. Drives WebSocket pokes. */
+  latestVisibleSeq(scope: ScopeKey, after: number): Promise<number | null>;
+  visibleConversationIds(scope: ScopeKey): Promise<string[]>;
+
+  auditHead(): Promise<AuditRow | null>;
+  /** Audit rows with id > afterId in id order (for verification). */
+  auditPage(afterId: number, limit: number): Promise<AuditRow[]>;
+  auditCount(): Promise<number>;
+}
+
+export interface StoreTx extends StoreReader {
+  setMeta(key: string, value: string): Promise<void>;
+
+  insertTeam(row: TeamRow): Promise<void>;
+  insertUser(row: UserRow): Promise<void>;
+  updateUser(id: string, patch: Partial<Omit<UserRow, 'id'>>): Promise<void>;
+  setTeamMembers(userId: string, teamIds: readonly string[]): Promise<void>;
+
+  insertWorkstation(row: WorkstationRow): Promise<void>;
+  updateWorkstation(id: string, patch: Partial<Omit<WorkstationRow, 'id'>>): Promise<void>;
+  insertSession(row: SessionRow): Promise<void>;
+  /** Revokes matching sessions that are not yet revoked; answers how many. */
+  revokeSessions(where: { sessionId?: string; userId?: string; workstationId?: string }, reason: string, at: number): Promise<number>;
+  insertRefreshToken(row: RefreshTokenRow): Promise<void>;
+  updateRefreshToken(tokenHash: string, patch: Partial<Omit<RefreshTokenRow, 'tokenHash'>>): Promise<void>;
+
+  insertContact(row: ContactRow): Promise<void>;
+  updateContact(id: string, patch: Partial<Omit<ContactRow, 'id'>>): Promise<void>;
+  insertIdentity(row: ContactIdentityRow): Promise<void>;
+  insertReading(row: DeviceReadingRow): Promise<void>;
+  insertContactHistory(row: Omit<ContactHistoryRow, 'id'>): Promise<void>;
+  insertConversation(row: ConversationRow): Promise<void>;
+  updateConversation(id: string, patch: Partial<Omit<ConversationRow, 'id'>>): Promise<void>;
+  insertMessage(row: MessageRow): Promise<void>;
+  /** Recall: overwrite the body everywhere it is stored (messages, change-log copies, previews in conversation copies). */
+  shredMessage(messageId: string, recalledAt: number): Promise<void>;
+  insertNote(row: NoteRow): Promise<void>;
+  upsertKnowledgeItem(row: KnowledgeItemRow): Promise<void>;
+  upsertRule(row: RuleRow): Promise<void>;
+
+  /** Appends to the change log; answers the new seq. */
+  appendChange(change: ChangeInput): Promise<number>;
+  putMutation(record: MutationRecord): Promise<void>;
+  insertAudit(row: Omit<AuditRow, 'id'> & { id: number }): Promise<void>;
+}
+
+export type { ChangeRow };

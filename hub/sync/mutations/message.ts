@@ -1,0 +1,66 @@
+import { HubErrorCode } from '../../../shared/sync/errors';
+import { SYNC_LIMITS } from '../../../shared/sync/limits';
+import { statusAfterReply } from '../../../shared/sync/rules';
+import { putConversation, putMessage } from '../changes';
+import type { MessageRow } from '../../store/types';
+import { Rejection, visibleConversation, type Applier } from './types';
+
+export const PREVIEW_CHARS = 120;
+
+export const messageSend: Applier<'message.send'> = async (c, args) => {
+  const conv = await visibleConversation(c, args.conversationId);
+  if (await c.tx.getMessage(args.messageId)) throw new Rejection(HubErrorCode.idConflict, `Message id ${args.messageId} is taken`);
+  // Opt-out is honoured at the hub, not only in the UI: if every identity of the
+  // contact on this channel withdrew consent, nothing may be sent there.
+  const doors = (await c.tx.identitiesOf(conv.contactId)).filter((i) => i.channel === conv.channel);
+  if (doors.length > 0 && doors.every((i) => i.consent === 'withdrawn')) {
+    throw new Rejection(HubErrorCode.consentWithdrawn, 'The patient withdrew consent on this channel');
+  }
+  const message: MessageRow = {
+    id: args.messageId,
+    conversationId: conv.id,
+    direction: 'outbound',
+    authorId: c.auth.userId,
+    authorName: c.auth.displayName,
+    body: args.body,
+    contentType: args.contentType,
+    deliveryStatus: 'queued',
+    failureReason: null,
+    createdAt: c.now,
+    acceptedAt: c.now,
+    mutationId: c.meta.mutationId ?? null,
+    recalledAt: null,
+  };
+  await c.tx.insertMessage(message);
+  const status = statusAfterReply(conv.status);
+  const updated = { ...conv, status, lastMessageAt: c.now, lastMessagePreview: args.body.slice(0, PREVIEW_CHARS), updatedAt: c.now };
+  await c.tx.updateConversation(conv.id, { status, lastMessageAt: updated.lastMessageAt, lastMessagePreview: updated.lastMessagePreview, updatedAt: c.now });
+  await putMessage(c.tx, message, conv.contactId, c.meta);
+  // Only the status goes into `prev`: previews are message text, which a recall must be able to shred.
+  const seq = await putConversation(c.tx, updated, c.meta, status !== conv.status ? { status: conv.status } : undefined);
+  return {
+    result: { seq, acceptedAt: c.now, messageId: message.id, conversationStatus: status, recallableUntil: c.now + SYNC_LIMITS.recallWindowMs },
+    object: { type: 'message', id: message.id },
+  };
+};
+
+export const messageRecall: Applier<'message.recall'> = async (c, args) => {
+  const message = await c.tx.getMessage(args.messageId);
+  if (!message) throw new Rejection(HubErrorCode.notFound, `Message ${args.messageId} not found or not visible`);
+  const conv = await visibleConversation(c, message.conversationId);
+  if (message.direction !== 'outbound' || message.authorId !== c.auth.userId) throw new Rejection(HubErrorCode.notRecallable, 'Only the author can recall an outbound message');
+  if (message.recalledAt !== null) throw new Rejection(HubErrorCode.alreadyRecalled, 'Already recalled');
+  // The window counts on the hub's clock from the hub's acceptance, never the client's.
+  if (c.now - message.acceptedAt > SYNC_LIMITS.recallWindowMs) {
+    throw new Rejection(HubErrorCode.recallWindowClosed, `Recall window of ${SYNC_LIMITS.recallWindowMs} ms has passed`);
+  }
+  await c.tx.shredMessage(message.id, c.now);
+  const shredded = (await c.tx.getMessage(message.id))!;
+  const latest = (await c.tx.messagesOf(conv.id)).filter((m) => m.recalledAt === null).at(-1);
+  const preview = latest ? latest.body.slice(0, PREVIEW_CHARS) : '';
+  const updated = { ...conv, lastMessagePreview: preview, updatedAt: c.now };
+  await c.tx.updateConversation(conv.id, { lastMessagePreview: preview, updatedAt: c.now });
+  await putMessage(c.tx, shredded, conv.contactId, c.meta);
+  const seq = await putConversation(c.tx, updated, c.meta);
+  return { result: { seq, acceptedAt: c.now, messageId: message.id, recalledAt: c.now }, shredded: true, object: { type: 'message', id: message.id } };
+};
