@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { contract } from '../../shared/contract';
 import { createDispatcher, type Dispatcher } from '../../shared/contract/dispatch';
 import type { Result } from '../../shared/contract/result';
-import type { MeValue } from '../../shared/sync/protocol';
+import type { Change, MeValue } from '../../shared/sync/protocol';
 import type { KeyStore } from './replica/keystore';
 import { openReplica, type Replica } from './replica/open';
 import { loadDemoData, seedDemo } from './demo/seed';
@@ -19,6 +19,7 @@ import { contactsHandlers } from './handlers/contacts';
 import { cannedHandlers } from './handlers/canned';
 import { usersHandlers } from './handlers/users';
 import { syncHandlers } from './handlers/sync';
+import { knowledgeHandlers, loadSeedKnowledge } from './handlers/knowledge';
 import { hasUnlockPassword, setUnlockPassword } from './handlers/lock';
 import { SyncClient } from './sync/client';
 
@@ -36,10 +37,12 @@ export interface WorkstationOptions {
   nativeBinding?: string;
   log?: Log;
   now?: () => number;
+  /** Seed knowledge (resources/knowledge); default: beside the demo data. */
+  knowledgeDir?: string | null;
   /** Idle minutes before the workspace locks (hospital policy). */
   autoLockMinutes?: number;
   /** Sync tuning (tests and the fault harness). */
-  sync?: { pollMs?: number; pullLimit?: number; random?: () => number };
+  sync?: { pollMs?: number; pullLimit?: number; random?: () => number; onApplied?: (changes: Change[]) => void };
 }
 
 export interface Workstation {
@@ -110,6 +113,7 @@ export async function createWorkstation(opts: WorkstationOptions): Promise<Works
         ...(opts.sync?.pollMs ? { pollMs: opts.sync.pollMs } : {}),
         ...(opts.sync?.pullLimit ? { pullLimit: opts.sync.pullLimit } : {}),
         ...(opts.sync?.random ? { random: opts.sync.random } : {}),
+        ...(opts.sync?.onApplied ? { onApplied: opts.sync.onApplied } : {}),
         ...(opts.now ? { now: opts.now } : {}),
         onUser: (me) => {
           ctx.session.user = me ? userFrom(me) : PENDING_USER;
@@ -117,6 +121,7 @@ export async function createWorkstation(opts: WorkstationOptions): Promise<Works
       })
     : null;
 
+  const knowledgeDir = opts.knowledgeDir !== undefined ? opts.knowledgeDir : opts.demoDataPath ? join(dirname(opts.demoDataPath), '..', 'knowledge') : null;
   const inner = createDispatcher(
     contract,
     {
@@ -129,6 +134,7 @@ export async function createWorkstation(opts: WorkstationOptions): Promise<Works
       canned: cannedHandlers(ctx),
       users: usersHandlers(ctx),
       sync: syncHandlers(ctx, sync),
+      knowledge: knowledgeHandlers(ctx, loadSeedKnowledge(knowledgeDir)),
       diagnostics: diagnosticsHandlers(ctx),
     },
     { onInternalError: (method, error) => log('error', `handler ${method} failed`, { error: String(error) }) },

@@ -9,6 +9,7 @@ import { contactsDomain } from './contacts';
 import { cannedDomain } from './canned';
 import { usersDomain } from './users';
 import { syncDomain } from './sync';
+import { knowledgeDomain } from './knowledge';
 
 /** The one contract between renderer and workstation services. Add a domain here. */
 export const contract = mergeDomains([
@@ -21,6 +22,7 @@ export const contract = mergeDomains([
   cannedDomain,
   usersDomain,
   syncDomain,
+  knowledgeDomain,
   diagnosticsDomain,
 ] as const);
 export type Contract = typeof contract;

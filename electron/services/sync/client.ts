@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { wsServerFrame, type LoginValue, type MeValue } from '../../../shared/sync/protocol';
+import { wsServerFrame, type Change, type LoginValue, type MeValue } from '../../../shared/sync/protocol';
 import { SYNC_LIMITS } from '../../../shared/sync/limits';
 import type { ErrorShape } from '../../../shared/contract/result';
 import type { Replica } from '../replica/open';
@@ -38,6 +38,8 @@ export interface SyncClientOptions {
   log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: unknown) => void;
   /** Called when the signed-in user changes (login, resume, sign-out). */
   onUser?: (me: MeValue | null) => void;
+  /** Called after each pulled page is committed (benchmarks measure delivery with it). */
+  onApplied?: (changes: Change[]) => void;
 }
 
 /**
@@ -315,7 +317,10 @@ export class SyncClient {
         })
         .immediate();
       cursor = page.cursor;
-      if (page.changes.length) this.version++;
+      if (page.changes.length) {
+        this.version++;
+        this.opts.onApplied?.(page.changes);
+      }
       if (this.initial) this.initial = { pulled: this.initial.pulled + page.changes.length, total: this.hubHead };
       if (!page.hasMore) break;
     }

@@ -10,6 +10,9 @@ import { EMPTY_FILTER, Inbox, type InboxFilter } from '../inbox/Inbox';
 import { ConversationView } from '../conversation/ConversationView';
 import type { ComposerMode } from '../conversation/Composer';
 import { KnowledgePanel } from '../knowledge/KnowledgePanel';
+import { useEngine } from '../knowledge/useEngine';
+import { engineInput } from '../knowledge/engineInput';
+import type { Action, Card } from '../../../shared/engine';
 import { PatientPanel } from '../context/PatientPanel';
 import { ErrorBanner } from './ErrorBanner';
 import { SidePanel } from './SidePanel';
@@ -153,6 +156,24 @@ export function App({ client, mode, onLock }: Props) {
     await call(client.session.setLanguage({ language }));
   }
 
+  const [draft, setDraft] = useState<{ body: string; mode: ComposerMode }>({ body: '', mode: 'reply' });
+  const [insertRequest, setInsertRequest] = useState<{ text: string; nonce: number } | null>(null);
+  const [role, setRole] = useState<string>('agent');
+  useEffect(() => {
+    void client.session.info().then((r) => r.ok && r.value.user && setRole(r.value.user.role));
+  }, [client]);
+  const suggestInput = useMemo(
+    () => (selectedId ? engineInput({ draft: draft.mode === 'reply' ? draft.body : '', timeline, profile, role, language: i18n.language }) : null),
+    [selectedId, draft, timeline, profile, role, i18n.language],
+  );
+  const engine = useEngine(client, suggestInput);
+  const onDraftChange = useCallback((body: string, m: ComposerMode) => setDraft({ body, mode: m }), []);
+  function onCardAction(action: Action, card: Card) {
+    if (!selectedId) return;
+    if (action.type === 'raise_priority') void act(client.conversations.setPriority({ id: selectedId, priority: 'urgent' }));
+    if (action.type === 'notify_clinician') void act(client.notes.add({ conversationId: selectedId, body: `${t('knowledge.action_notify_clinician')}：${card.title}${action.reason ? `（${action.reason}）` : ''}` }));
+  }
+
   const [dnd, setDnd] = useState(false);
   const [showRejected, setShowRejected] = useState(false);
   const snap = useSync(
@@ -193,10 +214,21 @@ export function App({ client, mode, onLock }: Props) {
           loadDraft={loadDraft}
           saveDraft={saveDraft}
           searchCanned={searchCanned}
+          onDraftChange={onDraftChange}
+          insertRequest={insertRequest}
+          compliance={draft.mode === 'reply' ? (engine.result?.compliance ?? []) : []}
         />
         <SidePanel
-          alert={false}
-          knowledge={<KnowledgePanel />}
+          alert={(engine.result?.redFlags.length ?? 0) > 0}
+          knowledge={
+            <KnowledgePanel
+              result={selectedId ? engine.result : null}
+              ready={engine.ready}
+              onInsert={(text) => setInsertRequest({ text, nonce: Date.now() })}
+              onFeedback={(itemId, useful) => void call(client.knowledge.feedback({ itemId, useful, ...(selectedId ? { conversationId: selectedId } : {}) }))}
+              onAction={onCardAction}
+            />
+          }
           patient={
             <PatientPanel
               profile={selectedId ? profile : null}

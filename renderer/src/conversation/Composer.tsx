@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MAX_MESSAGE_CHARS } from '../../../shared/contract/messages';
+import type { ComplianceHit } from '../../../shared/engine';
+import type { Language } from '../../../shared/domain/types';
 
 export type ComposerMode = 'reply' | 'note';
 
@@ -22,6 +24,8 @@ interface Props {
   onDraftChange?: (body: string, mode: ComposerMode) => void;
   /** Text a knowledge card asked to insert. */
   insertRequest?: { text: string; nonce: number } | null;
+  /** The engine's compliance hits on this draft: 'block' hits stop sending until fixed. */
+  compliance?: ComplianceHit[];
 }
 
 const SAVE_DELAY_MS = 400;
@@ -31,8 +35,8 @@ const SAVE_DELAY_MS = 400;
  * Drafts are saved to the encrypted replica as you type and survive restarts and
  * locks; the text stays until the replica has accepted it.
  */
-export function Composer({ conversationId, loadDraft, saveDraft, searchCanned, onSend, onDraftChange, insertRequest }: Props) {
-  const { t } = useTranslation();
+export function Composer({ conversationId, loadDraft, saveDraft, searchCanned, onSend, onDraftChange, insertRequest, compliance = [] }: Props) {
+  const { t, i18n } = useTranslation();
   const [mode, setMode] = useState<ComposerMode>('reply');
   const [body, setBody] = useState('');
   const [busy, setBusy] = useState(false);
@@ -42,7 +46,11 @@ export function Composer({ conversationId, loadDraft, saveDraft, searchCanned, o
   const saveTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const textRef = useRef<HTMLTextAreaElement>(null);
   const tooLong = body.length > MAX_MESSAGE_CHARS;
-  const canSend = !busy && !tooLong && body.trim().length > 0;
+  const lang = (i18n.language as Language) === 'en' ? 'en' : 'zh-CN';
+  const blocking = mode === 'reply' ? compliance.filter((h) => h.severity === 'block') : [];
+  const warnings = mode === 'reply' ? compliance.filter((h) => h.severity === 'warn') : [];
+  const explain = (hs: ComplianceHit[]) => hs.map((h) => `“${h.text}” ${h.explanation[lang] ?? h.explanation['zh-CN']}${h.rewrite ? ` → ${h.rewrite}` : ''}`).join('；');
+  const canSend = !busy && !tooLong && body.trim().length > 0 && blocking.length === 0;
   const slash = mode === 'reply' && body.startsWith('/') && !body.includes('\n') ? body.slice(1) : null;
 
   useEffect(() => {
@@ -167,8 +175,18 @@ export function Composer({ conversationId, loadDraft, saveDraft, searchCanned, o
         }}
       />
       <div className="composer-bar">
-        <span className={tooLong || missing.length ? 'hint error' : 'hint'} data-testid="composer-hint">
-          {tooLong ? t('composer.tooLong', { max: MAX_MESSAGE_CHARS }) : missing.length ? t('composerMode.cannedMissing', { vars: missing.join('、') }) : mode === 'reply' ? t('composer.queuedHint') : t('timeline.noteHint')}
+        <span className={tooLong || missing.length || blocking.length ? 'hint error' : warnings.length ? 'hint warn' : 'hint'} data-testid="composer-hint">
+          {tooLong
+            ? t('composer.tooLong', { max: MAX_MESSAGE_CHARS })
+            : blocking.length
+              ? t('knowledge.blocked', { rules: explain(blocking) })
+              : missing.length
+                ? t('composerMode.cannedMissing', { vars: missing.join('、') })
+                : warnings.length
+                  ? t('knowledge.warned', { rules: explain(warnings) })
+                  : mode === 'reply'
+                    ? t('composer.queuedHint')
+                    : t('timeline.noteHint')}
         </span>
         <button type="submit" data-testid="composer-send" disabled={!canSend}>
           {busy ? t('composer.sending') : t('composer.send')}

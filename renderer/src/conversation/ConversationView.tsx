@@ -6,6 +6,7 @@ import { ChannelBadge } from '../inbox/ChannelBadge';
 import { Composer, type CannedItem, type ComposerMode } from './Composer';
 import { ConversationActions } from './ConversationActions';
 import { Timeline } from './Timeline';
+import type { ComplianceHit } from '../../../shared/engine';
 
 interface Props {
   conversation: ConversationSummary | null;
@@ -23,6 +24,7 @@ interface Props {
   searchCanned: (query: string) => Promise<CannedItem[]>;
   onDraftChange?: (body: string, mode: ComposerMode) => void;
   insertRequest?: { text: string; nonce: number } | null;
+  compliance?: ComplianceHit[];
 }
 
 /** One timeline per conversation; outbound messages always show whether they have left the building. */
@@ -66,6 +68,7 @@ export function ConversationView(props: Props) {
         onSend={props.onSend}
         {...(props.onDraftChange ? { onDraftChange: props.onDraftChange } : {})}
         insertRequest={props.insertRequest ?? null}
+        compliance={props.compliance ?? []}
       />
     </section>
   );

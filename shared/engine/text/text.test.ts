@@ -118,6 +118,13 @@ describe('readings typed in messages', () => {
     expect(r('心率118，血氧89%')).toEqual(['heart_rate=118', 'spo2=89']);
     expect(r('ＢＰ　１９０／１２０')).toEqual(['systolic=190', 'diastolic=120']);
   });
+  it('does not take a threshold for a measurement', () => {
+    expect(r('设备告警：连续 3 个时间窗血糖低于 3.9 mmol/L')).toEqual([]);
+    expect(r('血糖高于13.9要复查')).toEqual([]);
+    expect(r('glucose below 70 mg/dl is low')).toEqual([]);
+    expect(r('心率超过100就要说')).toEqual([]);
+    expect(r('血糖3.2，低于3.9了')).toEqual(['glucose=3.2']);
+  });
   it('ignores counts and doses', () => {
     expect(r('血糖测了3次都还行')).toEqual([]);
     expect(r('胰岛素打了8个单位')).toEqual([]);
