@@ -1,4 +1,5 @@
 import type { Language } from '../domain/types';
+import { hubErrorMessages } from './hub-errors';
 
 /**
  * User-facing text for every stable error code, in zh-CN (first) and en.
@@ -30,8 +31,11 @@ export const errorMessages: Record<string, Record<Language, string>> = {
   'messages.already_sending': { 'zh-CN': '这条回复已在发送途中，无法取消；如需要请撤回。', en: 'This reply is already on its way and cannot be cancelled; recall it instead.' },
 };
 
+/** Workstation and hub codes together: what any error banner may need to explain. */
+export const allErrorMessages: Record<string, Record<Language, string>> = { ...hubErrorMessages, ...errorMessages };
+
 export function localizeError(code: string, language: Language): string {
-  const entry = errorMessages[code];
+  const entry = allErrorMessages[code];
   if (entry) return entry[language];
   return language === 'zh-CN' ? `操作失败（${code}）。` : `The operation failed (${code}).`;
 }

@@ -148,4 +148,32 @@ describe('sync client ↔ hub', () => {
     await expect.poll(() => ws.replica.sqlite.prepare("SELECT count(*) AS n FROM conversations WHERE id = 'v-zhao-fever'").get(), { timeout: 5000 }).toEqual({ n: 0 });
     expect(ws.replica.sqlite.prepare("SELECT count(*) AS n FROM messages WHERE conversation_id = 'v-zhao-fever'").get()).toEqual({ n: 0 });
   });
+
+  it('re-syncs from 0 when the hub was replaced, keeping unsent work', async () => {
+    const h1 = tempDir('lantern-hub-');
+    const h2 = tempDir('lantern-hub-');
+    let hub = await hubAt(h1.dir);
+    const port = hub.port;
+    cleanups.push(async () => {
+      await hub.close();
+      h1.cleanup();
+      h2.cleanup();
+    });
+    const { ws, client } = await station(hub.url);
+    await client.sync.login({ username: 'agent', password: 'agent-demo' });
+    await settle(ws);
+    await hub.close();
+    const r = await client.notes.add({ conversationId: 'v-zhang-appt', body: '换服务器前写的备注' });
+    expect(r.ok).toBe(true);
+    // A brand-new hub (restored elsewhere) on the same address: our cursor means nothing there.
+    hub = await hubAt(h2.dir, port);
+    for (let i = 0; i < 100 && !(await client.sync.status()).ok; i++) await new Promise((res) => setTimeout(res, 20));
+    // The refresh token belongs to the old hub: sign in again, then it converges.
+    await client.sync.login({ username: 'agent', password: 'agent-demo' });
+    await settle(ws);
+    expect(ws.replica.sqlite.prepare("SELECT value FROM sync_state WHERE key = 'hub_id'").get()).toEqual({ value: hub.hubId });
+    expect(ws.replica.sqlite.prepare("SELECT count(*) AS n FROM notes WHERE body = '换服务器前写的备注'").get()).toEqual({ n: 1 });
+    const list = await client.conversations.list({});
+    expect(list.ok && list.value.total).toBe(6);
+  });
 });

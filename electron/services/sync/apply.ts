@@ -197,3 +197,21 @@ export function rejectedOutbox(replica: Replica) {
   return replica.db.select().from(t.outbox).where(eq(t.outbox.state, 'rejected')).orderBy(t.outbox.createdAt).all();
 }
 
+
+/**
+ * The hub no longer recognises our cursor (a replaced or restored hub): drop every
+ * row that came from the hub and pull again from 0. The user's own unsent work —
+ * outbox, drafts, settings, local audit — is kept and will be pushed again.
+ */
+export function resetHubData(replica: Replica): void {
+  replica.sqlite
+    .transaction(() => {
+      replica.sqlite.prepare("INSERT INTO search_fts(search_fts) VALUES('delete-all')").run();
+      for (const table of ['search_docs', 'conversation_events', 'messages', 'notes', 'device_readings', 'contact_identities', 'conversations', 'contacts', 'knowledge_items', 'users', 'teams']) {
+        replica.sqlite.prepare(`DELETE FROM ${table}`).run();
+      }
+      replica.sqlite.prepare("DELETE FROM sync_state WHERE key IN ('cursor', 'hub_id', 'initial_done')").run();
+      replica.sqlite.prepare("DELETE FROM settings WHERE key LIKE 'rule:%'").run();
+    })
+    .immediate();
+}

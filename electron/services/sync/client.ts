@@ -4,7 +4,7 @@ import { SYNC_LIMITS } from '../../../shared/sync/limits';
 import type { ErrorShape } from '../../../shared/contract/result';
 import type { Replica } from '../replica/open';
 import { newId } from '../ids';
-import { applyChanges, pendingOutboxCount, rejectedOutbox } from './apply';
+import { applyChanges, pendingOutboxCount, rejectedOutbox, resetHubData } from './apply';
 import { backoffDelay } from './backoff';
 import { HubError, HubHttp } from './http';
 import { markRejected, recordResults, takeBatch, takeOne } from './push';
@@ -300,6 +300,19 @@ export class SyncClient {
   }
 
   private async pullAll(): Promise<void> {
+    try {
+      await this.pullPages();
+    } catch (e) {
+      if (!(e instanceof HubError && e.error.code === 'sync.bad_cursor')) throw e;
+      // Another hub (or a restored one): start over from 0, keeping unsent work.
+      this.log('warn', 'hub refused our cursor; re-syncing from the beginning', e.error);
+      resetHubData(this.replica);
+      this.version++;
+      await this.pullPages();
+    }
+  }
+
+  private async pullPages(): Promise<void> {
     const limit = Math.min(this.opts.pullLimit ?? SYNC_LIMITS.defaultPullLimit, SYNC_LIMITS.maxPullLimit);
     let cursor = Number(readState(this.replica, STATE.cursor) ?? '0');
     const first = readState(this.replica, STATE.initialDone) !== '1';

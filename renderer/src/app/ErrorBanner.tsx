@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { ErrorShape } from '../../../shared/contract/result';
-import { errorMessages, localizeError } from '../../../shared/i18n/errors';
+import { allErrorMessages, localizeError } from '../../../shared/i18n/errors';
 import type { Language } from '../../../shared/domain/types';
 
 /** A calm, dismissable error line: the user's language first, the code for IT. */
@@ -11,7 +11,7 @@ export function ErrorBanner({ error, onDismiss }: { error: ErrorShape; onDismiss
     <div className="error-banner" role="alert" data-testid="error-banner">
       <strong>{t('errors.title')}</strong>
       {/* Known codes get the reviewed zh-CN/en text; otherwise the service's own message. */}
-      <span>{errorMessages[error.code] ? text : error.message}</span>
+      <span>{allErrorMessages[error.code] ? text : error.message}</span>
       <code>{error.code}</code>
       <button type="button" onClick={onDismiss}>
         {t('errors.dismiss')}
