@@ -22,6 +22,8 @@ import { syncHandlers } from './handlers/sync';
 import { knowledgeHandlers, loadSeedKnowledge } from './handlers/knowledge';
 import { hasUnlockPassword, setUnlockPassword } from './handlers/lock';
 import { SyncClient } from './sync/client';
+import { consoleHandlers, policyHandlers } from './diagnostics/handlers';
+import type { ConsoleOptions } from './diagnostics/types';
 
 export type Log = (level: 'info' | 'warn' | 'error', msg: string, extra?: unknown) => void;
 
@@ -41,6 +43,8 @@ export interface WorkstationOptions {
   knowledgeDir?: string | null;
   /** Idle minutes before the workspace locks (hospital policy). */
   autoLockMinutes?: number;
+  /** Diagnostics console surroundings (log folder, versions, updater state, …) and the machine policy view. */
+  console?: ConsoleOptions;
   /** Sync tuning (tests and the fault harness). */
   sync?: { pollMs?: number; pullLimit?: number; random?: () => number; onApplied?: (changes: Change[]) => void };
 }
@@ -136,6 +140,8 @@ export async function createWorkstation(opts: WorkstationOptions): Promise<Works
       sync: syncHandlers(ctx, sync),
       knowledge: knowledgeHandlers(ctx, loadSeedKnowledge(knowledgeDir)),
       diagnostics: diagnosticsHandlers(ctx),
+      policy: policyHandlers(ctx, opts.console?.policy),
+      console: consoleHandlers({ ctx, sync, dataDir: opts.dataDir, ...(opts.console ? { options: opts.console } : {}) }),
     },
     { onInternalError: (method, error) => log('error', `handler ${method} failed`, { error: String(error) }) },
   );

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { indexTerms, matchExpression, normalizeText } from '../../../shared/search/terms';
+import { stmt } from './statements';
 
 export type SearchKind = 'message' | 'note' | 'contact';
 
@@ -9,24 +10,24 @@ export type SearchKind = 'message' | 'note' | 'contact';
  * transaction, so the index never disagrees with the rows it describes.
  */
 export function indexDoc(sqlite: Database.Database, kind: SearchKind, refId: string, conversationId: string | null, text: string): void {
-  const existing = sqlite.prepare('SELECT rowid FROM search_docs WHERE kind = ? AND ref_id = ?').get(kind, refId) as { rowid: number } | undefined;
+  const existing = stmt(sqlite, 'SELECT rowid FROM search_docs WHERE kind = ? AND ref_id = ?').get(kind, refId) as { rowid: number } | undefined;
   let rowid: number;
   if (existing) {
     rowid = existing.rowid;
-    sqlite.prepare('DELETE FROM search_fts WHERE rowid = ?').run(rowid);
-    sqlite.prepare('UPDATE search_docs SET conversation_id = ? WHERE rowid = ?').run(conversationId, rowid);
+    stmt(sqlite, 'DELETE FROM search_fts WHERE rowid = ?').run(rowid);
+    stmt(sqlite, 'UPDATE search_docs SET conversation_id = ? WHERE rowid = ?').run(conversationId, rowid);
   } else {
-    rowid = Number(sqlite.prepare('INSERT INTO search_docs (kind, ref_id, conversation_id) VALUES (?, ?, ?)').run(kind, refId, conversationId).lastInsertRowid);
+    rowid = Number(stmt(sqlite, 'INSERT INTO search_docs (kind, ref_id, conversation_id) VALUES (?, ?, ?)').run(kind, refId, conversationId).lastInsertRowid);
   }
-  sqlite.prepare('INSERT INTO search_fts (rowid, terms) VALUES (?, ?)').run(rowid, indexTerms(text));
+  stmt(sqlite, 'INSERT INTO search_fts (rowid, terms) VALUES (?, ?)').run(rowid, indexTerms(text));
 }
 
 /** Recall and shredding remove the text from the index too. */
 export function removeDoc(sqlite: Database.Database, kind: SearchKind, refId: string): void {
-  const existing = sqlite.prepare('SELECT rowid FROM search_docs WHERE kind = ? AND ref_id = ?').get(kind, refId) as { rowid: number } | undefined;
+  const existing = stmt(sqlite, 'SELECT rowid FROM search_docs WHERE kind = ? AND ref_id = ?').get(kind, refId) as { rowid: number } | undefined;
   if (!existing) return;
-  sqlite.prepare('DELETE FROM search_fts WHERE rowid = ?').run(existing.rowid);
-  sqlite.prepare('DELETE FROM search_docs WHERE rowid = ?').run(existing.rowid);
+  stmt(sqlite, 'DELETE FROM search_fts WHERE rowid = ?').run(existing.rowid);
+  stmt(sqlite, 'DELETE FROM search_docs WHERE rowid = ?').run(existing.rowid);
 }
 
 const TEXT_OF: Record<SearchKind, string> = {

@@ -1,5 +1,6 @@
 import { eq, ne, sql } from 'drizzle-orm';
-import { entityDataSchemas, type ConversationData } from '../../../shared/sync/entities';
+import { entityDataSchemas, type ContactData, type ContactIdentityData, type ConversationData, type DeviceReadingData, type MessageData, type NoteData } from '../../../shared/sync/entities';
+import { stmt } from '../replica/statements';
 import type { Change } from '../../../shared/sync/protocol';
 import * as t from '../../../db/replica/schema';
 import type { Replica } from '../replica/open';
@@ -81,15 +82,62 @@ export interface ApplyStats {
   touchedConversations: string[];
 }
 
+const j = (v: unknown) => JSON.stringify(v);
+const b = (v: boolean) => (v ? 1 : 0);
+
+// Upserts keep the replica's local-only columns (thresholds, SLA, snooze) untouched.
+const SQL = {
+  contact: `INSERT INTO contacts (id, display_name, sex, birth_year, preferred_channel, conditions, medicines, allergies, created_at, updated_at, hub_seq)
+    VALUES (@id, @displayName, @sex, @birthYear, @preferredChannel, @conditions, @medicines, @allergies, @createdAt, @updatedAt, @seq)
+    ON CONFLICT(id) DO UPDATE SET display_name = excluded.display_name, sex = excluded.sex, birth_year = excluded.birth_year,
+      preferred_channel = excluded.preferred_channel, conditions = excluded.conditions, medicines = excluded.medicines,
+      allergies = excluded.allergies, created_at = excluded.created_at, updated_at = excluded.updated_at, hub_seq = excluded.hub_seq`,
+  identity: `INSERT INTO contact_identities (id, contact_id, channel, external_id, verified, consent, consent_updated_at)
+    VALUES (@id, @contactId, @channel, @externalId, @verified, @consent, @consentUpdatedAt)
+    ON CONFLICT(id) DO UPDATE SET contact_id = excluded.contact_id, channel = excluded.channel, external_id = excluded.external_id,
+      verified = excluded.verified, consent = excluded.consent, consent_updated_at = excluded.consent_updated_at`,
+  conversation: `INSERT INTO conversations (id, contact_id, channel, subject, status, priority, assignee_id, team_id, tags, unread_count, last_message_at, last_message_preview, created_at, updated_at, hub_base, hub_seq)
+    VALUES (@id, @contactId, @channel, @subject, @status, @priority, @assigneeId, @teamId, @tags, @unreadCount, @lastMessageAt, @lastMessagePreview, @createdAt, @updatedAt, @hubBase, @seq)
+    ON CONFLICT(id) DO UPDATE SET contact_id = excluded.contact_id, channel = excluded.channel, subject = excluded.subject, status = excluded.status,
+      priority = excluded.priority, assignee_id = excluded.assignee_id, team_id = excluded.team_id, tags = excluded.tags,
+      unread_count = excluded.unread_count, last_message_at = excluded.last_message_at, last_message_preview = excluded.last_message_preview,
+      created_at = excluded.created_at, updated_at = excluded.updated_at, hub_base = excluded.hub_base, hub_seq = excluded.hub_seq`,
+  message: `INSERT INTO messages (id, conversation_id, direction, author_id, author_name, body, content_type, delivery_status, failure_reason, created_at, recalled_at, hub_seq)
+    VALUES (@id, @conversationId, @direction, @authorId, @authorName, @body, @contentType, @deliveryStatus, @failureReason, @createdAt, @recalledAt, @seq)
+    ON CONFLICT(id) DO UPDATE SET conversation_id = excluded.conversation_id, direction = excluded.direction, author_id = excluded.author_id,
+      author_name = excluded.author_name, body = excluded.body, content_type = excluded.content_type, delivery_status = excluded.delivery_status,
+      failure_reason = excluded.failure_reason, created_at = excluded.created_at, recalled_at = excluded.recalled_at, hub_seq = excluded.hub_seq`,
+  note: `INSERT INTO notes (id, conversation_id, author_id, author_name, body, created_at, hub_seq) VALUES (@id, @conversationId, @authorId, @authorName, @body, @createdAt, @seq)
+    ON CONFLICT(id) DO UPDATE SET conversation_id = excluded.conversation_id, author_id = excluded.author_id, author_name = excluded.author_name,
+      body = excluded.body, created_at = excluded.created_at, hub_seq = excluded.hub_seq`,
+  reading: `INSERT INTO device_readings (id, contact_id, kind, value, value2, unit, device_id, measured_at, hub_seq) VALUES (@id, @contactId, @kind, @value, @value2, @unit, @deviceId, @measuredAt, @seq)
+    ON CONFLICT(id) DO UPDATE SET contact_id = excluded.contact_id, kind = excluded.kind, value = excluded.value, value2 = excluded.value2,
+      unit = excluded.unit, device_id = excluded.device_id, measured_at = excluded.measured_at, hub_seq = excluded.hub_seq`,
+  event: `INSERT INTO conversation_events (id, conversation_id, kind, actor_id, actor_name, detail, created_at, hub_seq) VALUES (?, ?, ?, NULL, NULL, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
+  existingConversation: 'SELECT assignee_id AS assigneeId FROM conversations WHERE id = ?',
+  hasConversation: 'SELECT 1 AS x FROM conversations WHERE id = ?',
+  hasContact: 'SELECT 1 AS x FROM contacts WHERE id = ?',
+  pendingConversationIds: `SELECT DISTINCT json_extract(payload, '$.conversationId') AS id FROM outbox WHERE state IN ('pending','sending') AND kind LIKE 'conversation.%'`,
+} as const;
+
 /**
  * Applies one pull page to the replica. The caller runs this and the cursor update in
  * ONE transaction: if the app dies half-way, the next pull repeats the page from the
  * old cursor, and every `put` is an idempotent upsert, so nothing is lost or doubled.
+ * Hot path (initial sync streams 100k rows): statements are prepared once per connection.
  */
 export function applyChanges(replica: Replica, changes: Change[]): ApplyStats {
   const { db, sqlite } = replica;
   const touched = new Set<string>();
-  for (const c of changes) {
+  // Only conversations with local changes still in flight need a rebase after a put.
+  const pending = new Set((stmt(sqlite, SQL.pendingConversationIds).all() as { id: string }[]).map((r) => r.id));
+  // A page often carries many versions of one conversation (each inbound message bumps it);
+  // only the last version in the page is written — the earlier ones are superseded anyway.
+  const lastConversationPut = new Map<string, number>();
+  changes.forEach((c, i) => {
+    if (c.entity === 'conversation' && c.op === 'put') lastConversationPut.set(c.id, i);
+  });
+  for (const [index, c] of changes.entries()) {
     if (c.op === 'revoke' || c.entity === 'scope') {
       const d = entityDataSchemas.scope.safeParse(c.data);
       if (!d.success) throw new ProtocolError(`Bad scope change at seq ${c.seq}`);
@@ -97,25 +145,27 @@ export function applyChanges(replica: Replica, changes: Change[]): ApplyStats {
       if (!d.data.keepContact) deleteContact(replica, d.data.contactId);
       continue;
     }
-    const schema = entityDataSchemas[c.entity];
-    const parsed = schema.safeParse(c.data);
+    const parsed = entityDataSchemas[c.entity].safeParse(c.data);
     if (!parsed.success) throw new ProtocolError(`Bad ${c.entity} data at seq ${c.seq}`);
     const seq = c.seq;
     switch (c.entity) {
       case 'contact': {
-        const d = entityDataSchemas.contact.parse(c.data);
-        db.insert(t.contacts).values({ ...d, hubSeq: seq }).onConflictDoUpdate({ target: t.contacts.id, set: { ...d, hubSeq: seq } }).run();
+        const d = parsed.data as ContactData;
+        stmt(sqlite, SQL.contact).run({ ...d, conditions: j(d.conditions), medicines: j(d.medicines), allergies: j(d.allergies), seq });
         indexDoc(sqlite, 'contact', d.id, null, d.displayName);
         break;
       }
       case 'contact_identity': {
-        const d = entityDataSchemas.contact_identity.parse(c.data);
-        db.insert(t.contactIdentities).values(d).onConflictDoUpdate({ target: t.contactIdentities.id, set: d }).run();
+        const d = parsed.data as ContactIdentityData;
+        // Protocol rule: a row whose parent we do not have is skipped (a later copy brings both).
+        if (!stmt(sqlite, SQL.hasContact).get(d.contactId)) break;
+        stmt(sqlite, SQL.identity).run({ ...d, verified: b(d.verified) });
         break;
       }
       case 'conversation': {
-        const d = entityDataSchemas.conversation.parse(c.data);
-        const existing = db.select({ id: t.conversations.id, assigneeId: t.conversations.assigneeId }).from(t.conversations).where(eq(t.conversations.id, d.id)).get();
+        const d = parsed.data as ConversationData;
+        if (!stmt(sqlite, SQL.hasContact).get(d.contactId)) break;
+        const existing = stmt(sqlite, SQL.existingConversation).get(d.id) as { assigneeId: string | null } | undefined;
         if (!existing || existing.assigneeId !== d.assigneeId) touched.add(d.id);
         // Hub events (someone else's assignment, status…) become timeline events.
         if (existing && c.prev) {
@@ -124,20 +174,19 @@ export function applyChanges(replica: Replica, changes: Change[]): ApplyStats {
           if ('assigneeId' in c.prev) kinds.push([c.prev.assigneeId && d.assigneeId ? 'transfer' : 'assign', { from: c.prev.assigneeId ?? null, to: d.assigneeId }]);
           if ('priority' in c.prev) kinds.push(['priority', { priority: d.priority }]);
           if ('tags' in c.prev) kinds.push(['tags', { tags: d.tags }]);
-          kinds.forEach(([kind, detail], i) => {
-            db.insert(t.conversationEvents).values({ id: `h${seq}-${i}`, conversationId: d.id, kind, actorId: null, actorName: null, detail, createdAt: d.updatedAt, hubSeq: seq }).onConflictDoNothing().run();
-          });
+          kinds.forEach(([kind, detail], i) => stmt(sqlite, SQL.event).run(`h${seq}-${i}`, d.id, kind, j(detail), d.updatedAt, seq));
         }
-        db.insert(t.conversations)
-          .values({ ...d, hubBase: d, hubSeq: seq })
-          .onConflictDoUpdate({ target: t.conversations.id, set: { ...d, hubBase: d, hubSeq: seq } })
-          .run();
-        rebaseConversation(replica, d.id);
+        // Skip a superseded version — but never the first one of a conversation we do not have yet:
+        // the messages after it in this page need their parent row.
+        if (existing && lastConversationPut.get(d.id) !== index) break;
+        stmt(sqlite, SQL.conversation).run({ ...d, tags: j(d.tags), hubBase: j(d), seq });
+        if (pending.has(d.id)) rebaseConversation(replica, d.id);
         break;
       }
       case 'message': {
-        const d = entityDataSchemas.message.parse(c.data);
-        db.insert(t.messages).values({ ...d, hubSeq: seq }).onConflictDoUpdate({ target: t.messages.id, set: { ...d, hubSeq: seq } }).run();
+        const d = parsed.data as MessageData;
+        if (!stmt(sqlite, SQL.hasConversation).get(d.conversationId)) break;
+        stmt(sqlite, SQL.message).run({ ...d, seq });
         if (d.recalledAt !== null) {
           // Recall: the body above is '' — our copy is overwritten (secure_delete shreds the old cell).
           removeDoc(sqlite, 'message', d.id);
@@ -148,14 +197,16 @@ export function applyChanges(replica: Replica, changes: Change[]): ApplyStats {
         break;
       }
       case 'note': {
-        const d = entityDataSchemas.note.parse(c.data);
-        db.insert(t.notes).values({ ...d, hubSeq: seq }).onConflictDoUpdate({ target: t.notes.id, set: { ...d, hubSeq: seq } }).run();
+        const d = parsed.data as NoteData;
+        if (!stmt(sqlite, SQL.hasConversation).get(d.conversationId)) break;
+        stmt(sqlite, SQL.note).run({ ...d, seq });
         indexDoc(sqlite, 'note', d.id, d.conversationId, d.body);
         break;
       }
       case 'device_reading': {
-        const d = entityDataSchemas.device_reading.parse(c.data);
-        db.insert(t.deviceReadings).values({ ...d, hubSeq: seq }).onConflictDoUpdate({ target: t.deviceReadings.id, set: { ...d, hubSeq: seq } }).run();
+        const d = parsed.data as DeviceReadingData;
+        if (!stmt(sqlite, SQL.hasContact).get(d.contactId)) break;
+        stmt(sqlite, SQL.reading).run({ ...d, seq });
         break;
       }
       case 'knowledge_item': {

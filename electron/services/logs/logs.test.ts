@@ -1,0 +1,89 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '../../../tests/support/tmp';
+import { listLogFiles, readScrubbedTail, readTail, recentEntries } from './files';
+import { createWorkstationLogger } from './logger';
+import { scrubLogLine, scrubText, scrubValue } from './scrub';
+
+// GB 11643 check character for a fictitious resident ID.
+function residentId(body17: string): string {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...body17].reduce((s, c, i) => s + Number(c) * w[i]!, 0);
+  return body17 + '10X98765432'[sum % 11];
+}
+const ID = residentId('11010519491231002');
+
+describe('log scrubbing (engine PII masker, no hints)', () => {
+  it('masks identifiers and secrets in text', () => {
+    const s = scrubText(`患者 13812345678 身份证 ${ID} 邮箱 zhang.wei@example.com Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.abc.def /sync/ws?token=abc123`);
+    expect(s).not.toContain('13812345678');
+    expect(s).not.toContain(ID);
+    expect(s).not.toContain('zhang.wei');
+    expect(s).not.toContain('eyJhbGciOiJIUzI1NiJ9');
+    expect(s).not.toContain('abc123');
+    expect(s).toContain('***********'); // the phone, fully masked
+    expect(s).toContain('Bearer [secret]');
+  });
+
+  it('masks known names, secret keys and patient content keys in objects; numbers stay numbers', () => {
+    const v = scrubValue({ time: 1718000000000, user: { name: '王秀英' }, password: 'pw', refreshToken: 'rt', body: '头晕三天了', nested: [{ phone: '+86 139-1234-5678' }] }, { names: ['王秀英'] });
+    expect(v).toEqual({ time: 1718000000000, user: { name: '***' }, password: '[secret]', refreshToken: '[secret]', body: '[text 5 chars]', nested: [{ phone: '+86 ***-****-****' }] });
+  });
+
+  it('scrubs a JSON log line value by value and keeps it valid JSON', () => {
+    const line = JSON.stringify({ level: 'info', time: '2025-01-01T00:00:00.000Z', msg: '回拨 13812345678 给王秀英', n: 4111111111111111 });
+    const out = JSON.parse(scrubLogLine(line, { names: ['王秀英'] })) as Record<string, unknown>;
+    expect(out.msg).toBe('回拨 *********** 给***');
+    expect(out.n).toBe(4111111111111111);
+    expect(scrubLogLine('plain 13812345678')).toBe('plain ***********');
+  });
+});
+
+describe('workstation logger', () => {
+  let t: ReturnType<typeof tempDir>;
+  beforeEach(() => {
+    t = tempDir('lantern-logs-');
+  });
+  afterEach(() => t.cleanup());
+
+  it('writes levelled JSON lines with identifiers masked before they reach the destination', () => {
+    const lines: string[] = [];
+    const { log, logger, setLevel } = createWorkstationLogger({ destination: { write: (l: string) => (lines.push(l), true) }, level: 'info' });
+    log('info', 'demo clinic seeded', { contacts: 12 });
+    log('warn', 'sync cycle failed', { code: 'hub.unavailable', message: 'patient 13812345678 unreachable' });
+    log('error', `handler failed for ${ID}`, new Error('boom 13912345678'));
+    logger.debug('hidden');
+    setLevel('debug');
+    logger.debug('shown');
+    const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(parsed.map((p) => [p.level, p.msg])).toEqual([
+      ['info', 'demo clinic seeded'],
+      ['warn', 'sync cycle failed'],
+      ['error', `handler failed for ${'*'.repeat(18)}`],
+      ['debug', 'shown'],
+    ]);
+    expect(parsed[0]).toMatchObject({ service: 'lantern-workstation', contacts: 12 });
+    expect(parsed[1]!.message).toBe('patient *********** unreachable');
+    expect(lines.join('')).not.toMatch(/13812345678|13912345678/);
+  });
+
+  it('lists, tails and filters log files; tails are scrubbed again with names known at read time', () => {
+    const dir = join(t.dir, 'logs');
+    mkdirSync(dir);
+    const entry = (msg: string, extra: object = {}) => `${JSON.stringify({ level: 'info', time: '2025-01-01T08:00:00.000Z', msg, ...extra })}\n`;
+    writeFileSync(join(dir, 'main.1.log'), entry('sync cycle failed', { code: 'a' }) + entry('other'));
+    writeFileSync(join(dir, 'main.log'), entry('session resumed') + entry('李建国 called'));
+    writeFileSync(join(dir, 'notes.txt'), 'not a log');
+    expect(listLogFiles(dir).map((f) => f.name)).toEqual(['main.log', 'main.1.log']);
+    expect(listLogFiles(join(t.dir, 'none'))).toEqual([]);
+    const sync = recentEntries(dir, 'main', (e) => /sync|session/.test(e.msg), 10);
+    expect(sync.map((e) => e.msg)).toEqual(['sync cycle failed', 'session resumed']);
+    expect(sync[0]!.extra).toEqual({ code: 'a' });
+    expect(readScrubbedTail(join(dir, 'main.log'), 10_000, { names: ['李建国'] })).toContain('*** called');
+    // A tail starts at a whole line.
+    appendFileSync(join(dir, 'main.log'), entry('x'.repeat(300)));
+    const tail = readTail(join(dir, 'main.log'), 200);
+    expect(tail.startsWith('{') || tail === '').toBe(true);
+  });
+});
