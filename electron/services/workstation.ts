@@ -43,6 +43,8 @@ export interface WorkstationOptions {
   knowledgeDir?: string | null;
   /** Idle minutes before the workspace locks (hospital policy). */
   autoLockMinutes?: number;
+  /** Public demo accounts to show on the sign-in screen (embedded demo hub only). */
+  demoAccounts?: { username: string; password: string; role: string; displayName: string }[];
   /** Diagnostics console surroundings (log folder, versions, updater state, …) and the machine policy view. */
   console?: ConsoleOptions;
   /** Sync tuning (tests and the fault harness). */
@@ -107,6 +109,7 @@ export async function createWorkstation(opts: WorkstationOptions): Promise<Works
     now: opts.now ?? Date.now,
     session: { user: opts.hubUrl ? PENDING_USER : DEMO_USER, locked: false },
     autoLockMinutes: opts.autoLockMinutes ?? 5,
+    demoAccounts: opts.demoAccounts ?? null,
   };
 
   const sync = opts.hubUrl

@@ -16,6 +16,8 @@ export const sessionDomain = domain('session', {
       locked: z.boolean(),
       /** Minutes of inactivity before the screen locks (policy). */
       autoLockMinutes: z.number().int().positive(),
+      /** Public demo accounts of the embedded demo hub, shown on the sign-in screen; null with a real hub. */
+      demoAccounts: z.array(z.object({ username: z.string(), password: z.string(), role: z.string(), displayName: z.string() })).nullable(),
     }),
   ),
   lock: method('Lock the workspace (idle or on request): data stays, drafts stay, everything but unlock is refused.', z.object({}).strict(), z.object({ locked: z.literal(true) })),

@@ -18,6 +18,8 @@ export interface ServiceContext {
   readonly session: { user: SessionUser; locked: boolean };
   /** Idle minutes before the workspace locks (policy; default 5). */
   readonly autoLockMinutes: number;
+  /** Public demo accounts of an embedded demo hub (sign-in hint), else null. */
+  readonly demoAccounts: { username: string; password: string; role: string; displayName: string }[] | null;
 }
 
 export const DEMO_USER: SessionUser = { id: 'u-demo-agent', name: '演示坐席 Demo agent', role: 'agent', teamIds: ['t-outpatient'] };

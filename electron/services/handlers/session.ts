@@ -26,6 +26,7 @@ export function sessionHandlers(ctx: ServiceContext): Handlers<Contract>['sessio
         user: u.id === 'pending-login' ? null : { id: u.id, name: u.name, role: u.role },
         locked: ctx.session.locked,
         autoLockMinutes: ctx.autoLockMinutes,
+        demoAccounts: ctx.demoAccounts,
       };
     },
     setLanguage: ({ language }) => {

@@ -225,6 +225,27 @@ export class SyncClient {
     return pair.accessToken;
   }
 
+  /**
+   * Calls another hub API (the supervisor's /qa/* …) with this session's access
+   * token, refreshing it once when the hub answers 401. Network failures throw
+   * (a HubError of kind 'network' from the refresh, or fetch's own error).
+   */
+  async authorizedFetch(path: string, init: { method?: 'GET' | 'POST'; body?: unknown; timeoutMs?: number } = {}): Promise<Response> {
+    const go = async () =>
+      fetch(`${this.http.baseUrl}${path}`, {
+        method: init.method ?? 'GET',
+        headers: { authorization: `Bearer ${await this.token()}`, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+        signal: AbortSignal.timeout(init.timeoutMs ?? 15_000),
+      });
+    let res = await go();
+    if (res.status === 401) {
+      this.accessToken = null;
+      res = await go();
+    }
+    return res;
+  }
+
   private async cycle(): Promise<void> {
     if (this.status !== 'online' || this.initial) this.status = 'syncing';
     try {

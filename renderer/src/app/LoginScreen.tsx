@@ -5,7 +5,17 @@ import type { LanternClient } from '../lib/client';
 import { ErrorBanner } from './ErrorBanner';
 
 /** Sign-in at the hub. Used at first start and after signing out. */
-export function LoginScreen({ client, hubUrl, onDone }: { client: LanternClient; hubUrl: string | null; onDone: () => void }) {
+export function LoginScreen({
+  client,
+  hubUrl,
+  demoAccounts,
+  onDone,
+}: {
+  client: LanternClient;
+  hubUrl: string | null;
+  demoAccounts: { username: string; password: string; role: string; displayName: string }[] | null;
+  onDone: () => void;
+}) {
   const { t } = useTranslation();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -44,6 +54,27 @@ export function LoginScreen({ client, hubUrl, onDone }: { client: LanternClient;
         <button type="submit" data-testid="login-submit" disabled={busy || !username || !password}>
           {busy ? t('login.busy') : t('login.submit')}
         </button>
+        {demoAccounts?.length ? (
+          <div className="demo-accounts" data-testid="demo-accounts">
+            <p className="muted">{t('login.demoAccounts')}</p>
+            <ul>
+              {demoAccounts.map((a) => (
+                <li key={a.username}>
+                  <button
+                    type="button"
+                    className="link-button"
+                    onClick={() => {
+                      setUsername(a.username);
+                      setPassword(a.password);
+                    }}
+                  >
+                    {a.displayName}（{a.username} / {a.password}）
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
       </form>
     </div>
   );

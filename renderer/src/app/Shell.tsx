@@ -5,7 +5,14 @@ import { LockScreen } from './LockScreen';
 import { LoginScreen } from './LoginScreen';
 import { useIdleLock } from './useIdleLock';
 
-type Info = { mode: 'demo' | 'hub'; hubUrl: string | null; user: { id: string; name: string; role: string } | null; locked: boolean; autoLockMinutes: number };
+type Info = {
+  mode: 'demo' | 'hub';
+  hubUrl: string | null;
+  user: { id: string; name: string; role: string } | null;
+  locked: boolean;
+  autoLockMinutes: number;
+  demoAccounts: { username: string; password: string; role: string; displayName: string }[] | null;
+};
 
 /** Decides what the user sees: sign-in, the lock screen, or the workspace. */
 export function Shell({ client, initial }: { client: LanternClient; initial: Info }) {
@@ -29,7 +36,7 @@ export function Shell({ client, initial }: { client: LanternClient; initial: Inf
     return () => clearInterval(t);
   }, [refresh]);
 
-  if (info.mode === 'hub' && !info.user) return <LoginScreen client={client} hubUrl={info.hubUrl} onDone={() => void refresh()} />;
+  if (info.mode === 'hub' && !info.user) return <LoginScreen client={client} hubUrl={info.hubUrl} demoAccounts={info.demoAccounts} onDone={() => void refresh()} />;
   if (info.locked) return <LockScreen client={client} userName={info.user?.name ?? ''} minutes={info.autoLockMinutes} demo={info.mode === 'demo'} onUnlocked={() => void refresh()} onSignOut={signOut} />;
   return <App client={client} mode={info.mode} onLock={lock} />;
 }

@@ -193,6 +193,7 @@ export const en: Messages = {
     dndOn: 'Do not disturb on',
   },
   login: {
+    demoAccounts: 'Demo accounts (demo data only; click to fill in):',
     title: 'Sign in to Lantern',
     username: 'Username',
     password: 'Password',
@@ -218,5 +219,17 @@ export const en: Messages = {
   notify: {
     urgentTitle: 'Urgent: {{name}}',
     newTitle: 'New conversation: {{name}}',
+  },
+  console: {
+    open: 'Diagnostics',
+    openTitle: 'Open the diagnostics console (IT)',
+    title: 'Diagnostics console',
+    close: 'Close',
+    welcome: 'Lantern diagnostics console · type help for commands · Tab completes · ↑/↓ history · Ctrl+L clears',
+    forbidden: 'The diagnostics console is for admins, the demo clinic or local diagnostic mode only.',
+    busy: 'Running…',
+    exit: 'exit code {{code}}',
+    failed: 'The call failed: {{message}}',
+    output: 'Output of the last command',
   },
 };

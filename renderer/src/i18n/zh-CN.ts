@@ -191,6 +191,7 @@ export const zhCN = {
     dndOn: '勿扰已开启',
   },
   login: {
+    demoAccounts: '演示账号（仅限演示数据，点击填入）：',
     title: '登录提灯工作台',
     username: '用户名',
     password: '密码',
@@ -216,5 +217,17 @@ export const zhCN = {
   notify: {
     urgentTitle: '紧急会话：{{name}}',
     newTitle: '新会话：{{name}}',
+  },
+  console: {
+    open: '诊断',
+    openTitle: '打开诊断控制台（信息科）',
+    title: '诊断控制台',
+    close: '关闭',
+    welcome: '提灯诊断控制台 · 输入 help 查看命令 · Tab 补全 · ↑/↓ 历史 · Ctrl+L 清屏',
+    forbidden: '诊断控制台仅限管理员、演示诊所或本机诊断模式使用。',
+    busy: '正在执行…',
+    exit: '退出码 {{code}}',
+    failed: '调用失败：{{message}}',
+    output: '最近一条命令的输出',
   },
 } as const;
