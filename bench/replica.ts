@@ -137,7 +137,7 @@ export function runReplicaBench() {
         tuning,
         cipher_memory_security: `SQLite3MultipleCiphers answers ${JSON.stringify(cipherMemorySecurity)}: it has no such pragma (SQLCipher-only), so memory wiping is not tunable here.`,
         page_size: 'Kept at 4096, the SQLCipher 4 default: larger pages encrypt and MAC more bytes per small commit and measured slower (see tuning), and the official CLI opens 4096-byte replicas without extra pragmas.',
-        conclusion: 'The insert_ratio target (0.80) is not met on this machine: per-commit page encryption + HMAC-SHA512 costs ~40% against an unencrypted file whose fsyncs are cheap. No pragma closed the gap without giving up durability (synchronous=FULL) or integrity (HMAC). Absolute encrypted throughput (>100k rows/s in 100-row transactions) is far above any contact-centre load; reads meet their target.',
+        conclusion: 'The insert_ratio target (0.80) is not met on this machine: per-commit page encryption + HMAC-SHA512 costs ~40% against an unencrypted file whose fsyncs are cheap. No pragma closed the gap without giving up durability (synchronous=FULL) or integrity (HMAC). Absolute encrypted throughput (>100k rows/s in 100-row transactions) is far above any contact-centre load; reads meet their target. Lead for the next step: the SQLite3MultipleCiphers amalgamation shipped in better-sqlite3-multiple-ciphers defines SQLITE3MC_OMIT_AES_HARDWARE_SUPPORT (software AES); a build with AES-NI enabled is the remaining lever.',
       },
     });
   } finally {

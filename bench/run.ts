@@ -1,8 +1,10 @@
 /** npm run bench [-- name ...] — runs the named benchmarks (all when none is named). */
 import { runReplicaBench } from './replica';
+import { runSyncBench } from './sync';
 
 const benches: Record<string, () => unknown> = {
   replica: runReplicaBench,
+  sync: runSyncBench,
 };
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
