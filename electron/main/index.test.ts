@@ -5,13 +5,14 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from 'vitest';
 import { EventEmitter } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { INVOKE_CHANNEL } from '../../shared/contract/bridge';
 import { tempDir } from '../../tests/support/tmp';
 import { APP_ENTRY_URL } from './csp';
 import { buildWindowOptions } from './window';
+import { stripAnsi } from '../services/diagnostics/ansi';
 
 type Listener = (...args: unknown[]) => unknown;
 
@@ -30,6 +31,7 @@ const m = vi.hoisted(() => {
     schemes: unknown;
     session: Record<'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler', Mock>;
     errorBox: Mock<(title: string, content: string) => void>;
+    crashOptions: unknown;
     openExternal: Mock<(url: string) => Promise<void>>;
   };
   return { state };
@@ -45,7 +47,8 @@ vi.mock('electron', async () => {
     requestSingleInstanceLock: () => (s.calls.push('requestSingleInstanceLock'), s.lock),
     whenReady: () => s.ready,
     getAppPath: () => fileURLToPath(new URL('../..', import.meta.url)),
-    getPath: (name: string) => (name === 'userData' ? s.userData : '/nonexistent'),
+    getPath: (name: string) => (name === 'userData' ? s.userData : name === 'crashDumps' ? `${s.userData}/Crashpad` : '/nonexistent'),
+    getName: () => 'Lantern 提灯',
     getVersion: () => '0.0.0-test',
     quit: vi.fn(() => s.calls.push('quit')),
     exit: vi.fn((code: number) => s.calls.push(`exit:${code}`)),
@@ -86,6 +89,12 @@ vi.mock('electron', async () => {
   return {
     app,
     BrowserWindow,
+    crashReporter: {
+      start: (options: unknown) => {
+        s.calls.push('crashReporter.start');
+        s.crashOptions = options;
+      },
+    },
     // Through `s` at call time: the factory runs once, the state is renewed per test.
     dialog: { showErrorBox: (title: string, content: string) => s.errorBox(title, content) },
     ipcMain: { handle: (channel: string, fn: Listener) => s.ipcHandlers.set(channel, fn) },
@@ -141,6 +150,9 @@ describe('main process wiring (index.ts)', () => {
     s.protocolHandlers = new Map();
     s.session = { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn(), setDevicePermissionHandler: vi.fn() };
     s.errorBox = vi.fn();
+    s.crashOptions = undefined;
+    // Hermetic: no machine policy unless a test writes one.
+    vi.stubEnv('LANTERN_POLICY_FILE', join(t.dir, 'policy.json'));
     s.openExternal = vi.fn(async () => undefined);
     s.ready = new Promise<void>((resolve) => {
       s.resolveReady = resolve;
@@ -155,6 +167,7 @@ describe('main process wiring (index.ts)', () => {
     m.state.app?.emit('before-quit', appEvent());
     await new Promise((r) => setTimeout(r, 10));
     vi.restoreAllMocks();
+    vi.unstubAllEnvs();
     cleanup();
   });
 
@@ -165,7 +178,7 @@ describe('main process wiring (index.ts)', () => {
 
   it('sandboxes, registers the app scheme and takes the single-instance lock before ready', async () => {
     const s = await boot();
-    expect(s.calls.slice(0, 3)).toEqual(['enableSandbox', 'registerSchemesAsPrivileged', 'requestSingleInstanceLock']);
+    expect(s.calls.slice(0, 4)).toEqual(['crashReporter.start', 'enableSandbox', 'registerSchemesAsPrivileged', 'requestSingleInstanceLock']);
     expect(s.schemes).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
     expect(s.protocolHandlers.size).toBe(0);
     expect(s.windows).toHaveLength(0);
@@ -256,6 +269,55 @@ describe('main process wiring (index.ts)', () => {
     expect(content).toContain('operating system key protection is unavailable');
     expect(content).toContain('keystore.unavailable');
     expect(existsSync(join(s.userData, 'replica.key'))).toBe(false);
+    expect(s.windows).toHaveLength(0);
+  });
+
+  it('keeps crash dumps local and writes a scrubbed main.log under userData/logs', async () => {
+    const s = await boot();
+    expect(s.crashOptions).toEqual({ uploadToServer: false, compress: true });
+    s.resolveReady();
+    await vi.waitFor(() => expect(s.ipcHandlers.has(INVOKE_CHANNEL)).toBe(true));
+    const logFile = join(s.userData, 'logs', 'main.log');
+    await vi.waitFor(() => expect(existsSync(logFile)).toBe(true));
+    const lines = readFileSync(logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { msg: string; service: string });
+    expect(lines.map((l) => l.msg)).toContain('demo clinic seeded');
+    expect(lines.map((l) => l.msg)).toContain('updates off');
+    expect(lines[0]!.service).toBe('lantern-workstation');
+    // The console sees the same surroundings.
+    const invoke = s.ipcHandlers.get(INVOKE_CHANNEL)!;
+    const trusted = { senderFrame: { url: APP_ENTRY_URL, parent: null } };
+    const status = (await invoke(trusted, 'console.run', { line: 'status' })) as { ok: true; value: { lines: string[] } };
+    const text = stripAnsi(status.value.lines.join('\n'));
+    expect(text).toContain(join(s.userData, 'logs'));
+    expect(text).toContain('开发运行');
+  });
+
+  it('machine policy: auto-lock from the policy file, shown as locked', async () => {
+    writeFileSync(join(m.state.userData, 'policy.json'), JSON.stringify({ autoLockMinutes: 2, logLevel: 'warn' }));
+    const s = await boot();
+    s.resolveReady();
+    await vi.waitFor(() => expect(s.ipcHandlers.has(INVOKE_CHANNEL)).toBe(true));
+    const invoke = s.ipcHandlers.get(INVOKE_CHANNEL)!;
+    const trusted = { senderFrame: { url: APP_ENTRY_URL, parent: null } };
+    expect(await invoke(trusted, 'session.info', {})).toMatchObject({ ok: true, value: { autoLockMinutes: 2 } });
+    expect(await invoke(trusted, 'policy.get', {})).toMatchObject({
+      ok: true,
+      value: { fileFound: true, settings: { autoLockMinutes: { value: 2, locked: true, source: 'policy' }, logLevel: { value: 'warn', locked: true } } },
+    });
+  });
+
+  it('refuses to start with a bad machine policy: bilingual dialog naming the file and field, exit 1, nothing opened', async () => {
+    const file = join(m.state.userData, 'policy.json');
+    writeFileSync(file, JSON.stringify({ autoLockMinutes: 0 }));
+    const s = await boot();
+    s.resolveReady();
+    await vi.waitFor(() => expect(s.calls).toContain('exit:1'));
+    const [title, content] = s.errorBox.mock.calls[0] as [string, string];
+    expect(title).toContain('Lantern could not start');
+    expect(content).toContain(file);
+    expect(content).toContain('autoLockMinutes：必须是 1 到 240 之间的整数（分钟）');
+    expect(content).toContain('autoLockMinutes: must be a whole number of minutes from 1 to 240');
+    expect(existsSync(join(s.userData, 'replica.db'))).toBe(false);
     expect(s.windows).toHaveLength(0);
   });
 

@@ -4,12 +4,16 @@
  * runtime, protocol, startup-error); the workstation itself is electron/services.
  * Built by electron-vite as ESM (package.json "type": "module"), hence import.meta.dirname.
  */
-import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, crashReporter, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { INVOKE_CHANNEL } from '../../shared/contract/bridge';
 import { createWrappedKeyStore } from '../services/replica/keystore';
 import { createWorkstation, type Log, type Workstation } from '../services/workstation';
+import { createWorkstationLogger } from '../services/logs/logger';
+import { watchSync } from '../services/logs/sync-watch';
+import { formatPolicyError, PolicyError } from '../services/policy/load';
+import { RotatingFile } from '../../hub/log/rotating';
 import { APP_ENTRY_URL, APP_SCHEME } from './csp';
 import { createInvokeHandler } from './ipc';
 import { assertKeyProtection, createSafeStorageKeyWrapper } from './keywrapper';
@@ -20,8 +24,19 @@ import { resolveRuntime } from './runtime';
 import type * as ElectronUpdater from 'electron-updater';
 import { formatStartupError } from './startup-error';
 import { buildWindowOptions } from './window';
+import { loadMachinePolicy } from './policy';
+import { decideUpdates, detectInstallKind, initialStatus, readStagingUserId, startUpdater, updateStatusView, type AutoUpdaterLike, type RunningUpdater } from './updater';
 
-const log: Log = (level, msg, extra) => console[level](`[lantern] ${msg}`, ...(extra === undefined ? [] : [extra]));
+// Crash dumps stay on this computer (app.getPath('crashDumps')); they may hold patient data.
+crashReporter.start({ uploadToServer: false, compress: true });
+
+// <userData>/logs/main.log, size-rotated, identifiers scrubbed before they are written.
+const logDir = join(app.getPath('userData'), 'logs');
+const logs = createWorkstationLogger({
+  destination: new RotatingFile({ dir: logDir, name: 'main' }),
+  ...(app.isPackaged ? {} : { echo: (level, line) => console[level === 'debug' ? 'info' : level](`[lantern] ${line.trim()}`) }),
+});
+const log: Log = logs.log;
 
 const runtime = resolveRuntime({
   isPackaged: app.isPackaged,
@@ -32,6 +47,7 @@ const runtime = resolveRuntime({
   electronVersion: process.versions.electron ?? '',
   platform: process.platform,
   arch: process.arch,
+  argv: process.argv,
 });
 
 // Both must happen before 'ready'.
@@ -78,7 +94,7 @@ if (!app.requestSingleInstanceLock()) {
     .then(start)
     .catch(async (error: unknown) => {
       log('error', 'startup failed', { error: String(error) });
-      const { title, content } = formatStartupError(error);
+      const { title, content } = error instanceof PolicyError ? formatPolicyError(error) : formatStartupError(error);
       dialog.showErrorBox(title, content);
       // app.exit() skips 'before-quit': close the replica here if it was opened.
       await workstation?.close().catch(() => undefined);
@@ -91,17 +107,40 @@ async function start(): Promise<void> {
   installPermissionHandlers(session.defaultSession);
 
   const userData = app.getPath('userData');
+  // Machine policy first: a bad one stops the app (PolicyError → dialog naming the file and field).
+  const policy = loadMachinePolicy({ platform: process.platform, isPackaged: app.isPackaged, env: process.env });
+  logs.setLevel(policy.settings.logLevel.value);
+  for (const warning of policy.warnings) log('warn', warning);
+  const updates = decideUpdates({
+    isPackaged: app.isPackaged,
+    installKind: detectInstallKind({ isPackaged: app.isPackaged, platform: process.platform, execPath: process.execPath, resourcesPath: process.resourcesPath, env: process.env, productName: app.getName() }),
+    settings: policy.settings,
+    explicitFeedUrl: runtime.updateFeedUrl,
+  });
+  let updater: RunningUpdater | null = null;
   const wrapper = createSafeStorageKeyWrapper(safeStorage);
   assertKeyProtection(wrapper);
   workstation = await createWorkstation({
     dataDir: userData,
     keyStore: createWrappedKeyStore(join(userData, 'replica.key'), wrapper),
     appVersion: app.getVersion(),
-    hubUrl: runtime.hubUrl,
+    hubUrl: policy.settings.hubUrl.value,
+    autoLockMinutes: policy.settings.autoLockMinutes.value,
     demoDataPath: runtime.demoDataPath,
     ...(runtime.nativeBinding ? { nativeBinding: runtime.nativeBinding } : {}),
     log,
+    console: {
+      diagnosticMode: runtime.diagnosticMode,
+      versions: process.versions,
+      platform: process.platform,
+      arch: process.arch,
+      logDir,
+      crashDumpsDir: app.getPath('crashDumps'),
+      policy: policy.view,
+      updates: () => updateStatusView(updater?.status() ?? initialStatus(updates), readStagingUserId(userData)),
+    },
   });
+  if (workstation.sync) watchSync(workstation.sync, log);
   ipcMain.handle(INVOKE_CHANNEL, createInvokeHandler(workstation.dispatch));
 
   const win = new BrowserWindow(buildWindowOptions({ preloadPath: runtime.preloadPath, isPackaged: app.isPackaged }));
@@ -112,16 +151,15 @@ async function start(): Promise<void> {
   });
   await win.loadURL(APP_ENTRY_URL);
 
-  if (runtime.updateFeedUrl) void checkForUpdates(runtime.updateFeedUrl);
+  updater = startUpdater(updates, updates.check ? loadAutoUpdater() : null, { log });
 }
 
 /** electron-updater is CommonJS with a lazy getter export, so it is required, not imported. */
-async function checkForUpdates(url: string): Promise<void> {
+function loadAutoUpdater(): AutoUpdaterLike | null {
   try {
-    const { autoUpdater } = createRequire(import.meta.url)('electron-updater') as typeof ElectronUpdater;
-    autoUpdater.setFeedURL({ provider: 'generic', url });
-    await autoUpdater.checkForUpdatesAndNotify();
+    return (createRequire(import.meta.url)('electron-updater') as typeof ElectronUpdater).autoUpdater as unknown as AutoUpdaterLike;
   } catch (error) {
-    log('warn', 'update check failed', { error: String(error) });
+    log('warn', 'electron-updater unavailable', { error: String(error) });
+    return null;
   }
 }

@@ -42,6 +42,13 @@ describe('runtime configuration', () => {
     expect(resolveRuntime({ ...base, env: { LANTERN_EXTERNAL_HOSTS: 'kb.hospital.example.cn' } }).externalAllowList).toEqual(['kb.hospital.example.cn']);
   });
 
+  it('local diagnostic mode from --diagnostics or LANTERN_DIAGNOSTICS=1', () => {
+    expect(resolveRuntime(base).diagnosticMode).toBe(false);
+    expect(resolveRuntime({ ...base, argv: ['lantern.exe', '--diagnostics'] }).diagnosticMode).toBe(true);
+    expect(resolveRuntime({ ...base, env: { LANTERN_DIAGNOSTICS: '1' } }).diagnosticMode).toBe(true);
+    expect(resolveRuntime({ ...base, env: { LANTERN_DIAGNOSTICS: '0' } }).diagnosticMode).toBe(false);
+  });
+
   it('native binding key is <electron>-<platform>-<arch>', () => {
     expect(nativeBindingKey('39.8.10', 'win32', 'arm64')).toBe('39.8.10-win32-arm64');
   });

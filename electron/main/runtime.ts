@@ -19,6 +19,8 @@ export interface RuntimeInput {
   electronVersion: string;
   platform: string;
   arch: string;
+  /** process.argv (for `--diagnostics`). */
+  argv?: readonly string[];
 }
 
 export interface RuntimeConfig {
@@ -27,9 +29,15 @@ export interface RuntimeConfig {
   demoDataPath: string;
   /** better_sqlite3.node built for Electron's ABI; undefined = the package's own build. */
   nativeBinding: string | undefined;
+  /** LANTERN_HUB_URL alone (the environment layer). The app uses the machine policy's effective value (policy.ts), which wins. */
   hubUrl: string | null;
   externalAllowList: readonly string[];
   updateFeedUrl: string | null;
+  /**
+   * Local diagnostic mode (`--diagnostics` or LANTERN_DIAGNOSTICS=1, e.g. from an IT
+   * shortcut): the diagnostics console for any signed-in user, not only admins.
+   */
+  diagnosticMode: boolean;
 }
 
 /**
@@ -48,6 +56,7 @@ export function resolveRuntime(input: RuntimeInput): RuntimeConfig {
     hubUrl: nonEmpty(env.LANTERN_HUB_URL),
     externalAllowList: parseAllowList(env.LANTERN_EXTERNAL_HOSTS),
     updateFeedUrl: updateFeedUrl(input.isPackaged, env.LANTERN_UPDATE_URL),
+    diagnosticMode: env.LANTERN_DIAGNOSTICS === '1' || (input.argv ?? []).includes('--diagnostics'),
   };
   if (input.isPackaged) {
     // electron-builder copies .electron-native/<key>/ to resources/native/<key>/

@@ -50,7 +50,7 @@ describe('workstation UI in real Chromium over an encrypted replica', () => {
     // Every channel of the demo clinic is on one list.
     const channels = await page.locator('[data-testid=inbox-row] [data-channel]').evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('data-channel')))].sort());
     expect(channels).toEqual(['device', 'email', 'phone', 'sms', 'webchat', 'wechat', 'wecom']);
-    await expect(page.getByTestId('knowledge-panel').textContent()).resolves.toContain('暂无建议');
+    await expect.poll(() => page.getByTestId('knowledge-panel').textContent()).toContain('暂无建议');
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'inbox-zh-CN.png') });
     expect(errors).toEqual([]);
     await page.context().close();

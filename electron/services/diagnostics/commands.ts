@@ -41,7 +41,8 @@ function output(language: Language) {
     lines,
     t,
     line: (s = '') => void lines.push(s),
-    heading: (s: string) => void lines.push(c.bold(c.cyan(s))),
+    // Colour, not bold: bold CJK falls back to a wider face that terminals space out.
+    heading: (s: string) => void lines.push(c.cyan(s)),
     ok: (s: string) => void lines.push(c.green(`✓ ${s}`)),
     warn: (s: string) => void lines.push(c.yellow(`! ${s}`)),
     fail: (s: string) => void lines.push(c.red(`✗ ${s}`)),
@@ -53,7 +54,7 @@ function output(language: Language) {
   };
 }
 
-const sourceLabel = (out: Out, source: string, locked: boolean) => (locked ? c.yellow(`🔒 ${out.t('locked')}`) : c.dim(`(${out.t(`source.${source}` as MessageId)})`));
+const sourceLabel = (out: Out, source: string, locked: boolean) => (locked ? c.yellow(`[${out.t('locked')}]`) : c.dim(`(${out.t(`source.${source}` as MessageId)})`));
 
 function updatesLine(out: Out, deps: ConsoleDeps): string[] {
   const u = updateFacts(deps);
@@ -65,7 +66,7 @@ function updatesLine(out: Out, deps: ConsoleDeps): string[] {
     if (u.error) lines.push(c.red(scrubText(u.error)));
   } else {
     const id = `updates.off.${u.reason}` as MessageId;
-    lines.push(c.yellow(`${out.t(id, { feed: u.feedUrl ?? '' })}${u.lockedOff ? ` · 🔒 ${out.t('locked')}` : ''}`));
+    lines.push(c.yellow(`${out.t(id, { feed: u.feedUrl ?? '' })}${u.lockedOff ? ` | [${out.t('locked')}]` : ''}`));
   }
   if (u.rollout) lines.push(c.dim(out.t('updates.rollout', { pos: (u.rollout.position * 100).toFixed(1), id: u.rollout.id })));
   return lines;
@@ -78,7 +79,7 @@ const status: CommandDef = {
     const { ctx } = deps;
     const v = deps.versions ?? {};
     const versions = [`Lantern ${ctx.appVersion}`, v.electron && `Electron ${v.electron}`, v.chrome && `Chromium ${v.chrome}`, `Node ${v.node ?? process.versions.node}`, `${deps.platform ?? process.platform} ${deps.arch ?? process.arch}`];
-    out.heading(`提灯 ${versions.filter(Boolean).join(' · ')}`);
+    out.heading(`提灯 ${versions.filter(Boolean).join(' | ')}`);
     const u = ctx.session.user;
     const p = deps.policy;
     const db = dbFacts(deps);
@@ -94,8 +95,8 @@ const status: CommandDef = {
       [out.t('status.policyFile'), p ? (p.fileFound || p.registryFound ? out.t('status.policyFound', { file: [p.fileFound ? p.file : null, p.registryFound ? p.registryKey : null].filter(Boolean).join(' + '), n: lockedCount }) : out.t('status.policyMissing', { file: p.file })) : out.t('none')],
       [out.t('status.logs'), deps.logDir ? `${deps.logDir}${p ? ` (${p.settings.logLevel.value})` : ''}` : out.t('none')],
       [out.t('status.crashDumps'), deps.crashDumpsDir ? out.t('status.crashDumpsValue', { n: dumps.length, dir: deps.crashDumpsDir }) : out.t('none')],
-      [out.t('status.updates'), updatesLine(out, deps).join(' · ')],
-      [out.t('status.sync'), sync.status === 'demo' ? out.t('sync.demo') : `${colourStatus(sync.status)} · ${out.t('sync.queued')} ${sync.queued} · ${out.t('sync.rejected')} ${sync.rejected} · ${out.t('sync.last')} ${formatTime(sync.lastSyncAt) ?? out.t('never')}`],
+      [out.t('status.updates'), updatesLine(out, deps).join(' | ')],
+      [out.t('status.sync'), sync.status === 'demo' ? out.t('sync.demo') : `${colourStatus(sync.status)} | ${out.t('sync.queued')} ${sync.queued} | ${out.t('sync.rejected')} ${sync.rejected} | ${out.t('sync.last')} ${formatTime(sync.lastSyncAt) ?? out.t('never')}`],
       [out.t('status.replica'), out.t('status.replicaValue', { v: db.schemaVersion, size: formatBytes(db.sizeBytes + db.walBytes), cipher: 'SQLCipher 4' })],
     ];
     out.table(rows);
@@ -117,7 +118,7 @@ const policy: CommandDef = {
       return 0;
     }
     out.heading(p.fileFound ? out.t('status.policyFound', { file: p.file, n: Object.values(p.settings).filter((s) => s.locked).length }) : out.t('status.policyMissing', { file: p.file }));
-    if (p.registryKey) out.line(`  ${p.registryKey} ${p.registryFound ? c.green('✓') : c.dim('—')}`);
+    if (p.registryKey) out.line(`  ${p.registryKey} ${p.registryFound ? c.green('✓') : c.dim('-')}`);
     const show = (v: unknown) => (v === null ? c.dim(out.t('none')) : Array.isArray(v) ? v.join(', ') : String(v));
     out.table(Object.entries(p.settings).map(([k, s]) => [k, `${show(s.value)}  ${sourceLabel(out, s.source, s.locked)}`]));
     return 0;
@@ -222,9 +223,9 @@ const hubPing: CommandDef = {
         [out.t('ping.tlsTrust'), t.authorized ? c.green(out.t('ping.tlsTrusted')) : c.red(out.t('ping.tlsUntrusted', { reason: t.authorizationError ?? '?' }))],
         [out.t('ping.tlsSubject'), t.subject],
         [out.t('ping.tlsIssuer'), t.issuer],
-        [out.t('ping.tlsValid'), `${t.validFrom.slice(0, 10)} → ${t.validTo.slice(0, 10)} (${t.daysLeft >= 0 ? (t.daysLeft < 30 ? c.yellow : c.green)(out.t('ping.tlsDaysLeft', { n: t.daysLeft })) : c.red(out.t('ping.tlsExpired', { n: -t.daysLeft }))})`],
+        [out.t('ping.tlsValid'), `${t.validFrom.slice(0, 10)} ~ ${t.validTo.slice(0, 10)} (${t.daysLeft >= 0 ? (t.daysLeft < 30 ? c.yellow : c.green)(out.t('ping.tlsDaysLeft', { n: t.daysLeft })) : c.red(out.t('ping.tlsExpired', { n: -t.daysLeft }))})`],
         [out.t('ping.tlsNames'), t.altNames.join(', ') || out.t('none')],
-        [out.t('ping.tlsProtocol'), `${t.protocol ?? '?'} · ${t.cipher ?? '?'}`],
+        [out.t('ping.tlsProtocol'), `${t.protocol ?? '?'} | ${t.cipher ?? '?'}`],
         [out.t('ping.tlsFingerprint'), t.fingerprint256],
       ]);
     } else if (r.tlsError) out.fail(out.t('ping.tlsError', { error: r.tlsError }));
@@ -263,10 +264,10 @@ const dbSize: CommandDef = {
     out.table([
       [out.t('db.file'), `${f.path}  ${c.bold(formatBytes(f.sizeBytes))}`],
       [out.t('db.wal'), formatBytes(f.walBytes)],
-      [out.t('db.pages'), `${f.pageCount} × ${f.pageSize} B · freelist ${f.freelistCount}`],
+      [out.t('db.pages'), `${f.pageCount} x ${f.pageSize} B | freelist ${f.freelistCount}`],
       [out.t('db.schema'), String(f.schemaVersion)],
-      [out.t('db.cipherName'), `${f.cipher} · ${f.journalMode}`],
-      [out.t('db.rows'), Object.entries(f.counts).map(([k, n]) => `${k} ${n}`).join(' · ')],
+      [out.t('db.cipherName'), `${f.cipher} | ${f.journalMode}`],
+      [out.t('db.rows'), Object.entries(f.counts).map(([k, n]) => `${k} ${n}`).join(' | ')],
     ]);
     return 0;
   },
@@ -283,13 +284,13 @@ const outboxList: CommandDef = {
     }
     const byState = new Map<string, number>();
     for (const r of rows) byState.set(r.state, (byState.get(r.state) ?? 0) + 1);
-    out.line(out.t('outbox.summary', { n: rows.length, states: [...byState].map(([s, n]) => `${s} ${n}`).join(' · ') }));
+    out.line(out.t('outbox.summary', { n: rows.length, states: [...byState].map(([s, n]) => `${s} ${n}`).join(' | ') }));
     for (const r of rows.slice(0, 50)) {
       const p = (r.payload ?? {}) as Record<string, unknown>;
       const target = typeof p.conversationId === 'string' ? p.conversationId : typeof p.messageId === 'string' ? p.messageId : typeof p.id === 'string' ? p.id : '';
       const state = r.state === 'rejected' ? c.red(r.state.padEnd(8)) : r.state === 'sending' ? c.yellow(r.state.padEnd(8)) : r.state.padEnd(8);
       const why = r.rejectedCode ?? (r.lastError ? scrubText(r.lastError).slice(0, 60) : '');
-      out.line(`  ${c.dim(formatTime(r.createdAt) ?? '')} ${state} ${r.kind.padEnd(26)} ${String(r.attempts).padStart(2)}× ${target}${why ? ` ${c.dim(why)}` : ''}`);
+      out.line(`  ${c.dim(formatTime(r.createdAt) ?? '')} ${state} ${r.kind.padEnd(26)} ${String(r.attempts).padStart(2)}x ${target}${why ? ` ${c.dim(why)}` : ''}`);
     }
     if (rows.length > 50) out.line(c.dim(out.t('outbox.more', { n: rows.length - 50 })));
     return 0;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { createServer as createHttp, type Server } from 'node:http';
+import { createServer as createHttp, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttps } from 'node:https';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -173,11 +173,11 @@ describe('diagnostics console on a demo workstation', () => {
   it('status: versions, mode, policy, updates (MSI → off), crash dumps, replica', async () => {
     const r = await run('status');
     expect(r.exitCode).toBe(0);
-    expect(r.text).toContain('Lantern 9.9.9-test · Electron 39.8.10 · Chromium 142.0.0.0 · Node 22.20.0');
+    expect(r.text).toContain('Lantern 9.9.9-test | Electron 39.8.10 | Chromium 142.0.0.0 | Node 22.20.0');
     expect(r.text).toContain('演示诊所');
     expect(r.text).toContain('MSI 安装，升级由信息科部署');
     expect(r.text).toContain('1 个，仅存本机');
-    expect(r.text).toMatch(/架构版本 \d+ · [\d.]+ (KiB|MiB) · 已加密/);
+    expect(r.text).toMatch(/架构版本 \d+ \| [\d.]+ (KiB|MiB) \| 已加密/);
     // ANSI colour is there for the terminal.
     expect(r.lines.join('')).toContain('\x1b[');
   });
@@ -296,7 +296,7 @@ describe('hub ping', () => {
   let http: Server;
   let httpsServer: Server;
   let cert = '';
-  const healthz = (_req: unknown, res: import('node:http').ServerResponse) => {
+  const healthz = (_req: unknown, res: ServerResponse) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ ok: true, value: { status: 'ok', hubId: 'hub-test', seq: 42 } }));
   };

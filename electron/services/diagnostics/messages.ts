@@ -1,12 +1,14 @@
 import type { Language } from '../../../shared/domain/types';
 
 /**
- * Console text in zh-CN (first) and en. Every entry has both (the type says so);
+ * Console text in zh-CN (first) and en. Terminal text uses ASCII for separators and
+ * arrows (| ... ~ x): ·, …, →, ↑ and × are East-Asian "ambiguous" characters that a
+ * CJK monospace font draws two cells wide into xterm's one-cell slot. Every entry has both (the type says so);
  * `{name}` placeholders are filled by `msg()`.
  */
 const M = {
   // help
-  'help.title': { 'zh-CN': '诊断控制台命令（Tab 补全，↑/↓ 历史）：', en: 'Diagnostics console commands (Tab completes, ↑/↓ history):' },
+  'help.title': { 'zh-CN': '诊断控制台命令（Tab 补全，上/下方向键翻历史）：', en: 'Diagnostics console commands (Tab completes, Up/Down for history):' },
   'help.more': { 'zh-CN': '输入 help <命令> 查看某条命令的说明。', en: 'Type help <command> for one command.' },
   'help.unknown': { 'zh-CN': '没有命令 "{name}"。', en: 'No command "{name}".' },
   'cmd.help': { 'zh-CN': '显示命令列表', en: 'List the commands' },
@@ -56,13 +58,13 @@ const M = {
   'status.updates': { 'zh-CN': '更新', en: 'Updates' },
   'status.sync': { 'zh-CN': '同步', en: 'Sync' },
   'status.replica': { 'zh-CN': '副本', en: 'Replica' },
-  'status.replicaValue': { 'zh-CN': '架构版本 {v} · {size} · 已加密（{cipher}）', en: 'schema {v} · {size} · encrypted ({cipher})' },
+  'status.replicaValue': { 'zh-CN': '架构版本 {v} | {size} | 已加密（{cipher}）', en: 'schema {v} | {size} | encrypted ({cipher})' },
   'status.policyFile': { 'zh-CN': '策略', en: 'Policy' },
   'status.policyFound': { 'zh-CN': '{file}（已生效，锁定 {n} 项）', en: '{file} (in force, {n} settings locked)' },
   'status.policyMissing': { 'zh-CN': '{file}（不存在，无锁定项）', en: '{file} (absent, nothing locked)' },
   // updates
-  'updates.on': { 'zh-CN': '开启 · 通道 {channel} · {feed}', en: 'on · channel {channel} · {feed}' },
-  'updates.state': { 'zh-CN': '上次检查 {at} · {state}', en: 'last check {at} · {state}' },
+  'updates.on': { 'zh-CN': '开启 | 通道 {channel} | {feed}', en: 'on | channel {channel} | {feed}' },
+  'updates.state': { 'zh-CN': '上次检查 {at} | {state}', en: 'last check {at} | {state}' },
   'updates.off.not_packaged': { 'zh-CN': '关闭：开发运行（未打包）', en: 'off: development run (not packaged)' },
   'updates.off.disabled': { 'zh-CN': '关闭：已停用', en: 'off: turned off' },
   'updates.off.msi_install': { 'zh-CN': '关闭：MSI 安装，升级由信息科部署（GPO/SCCM）', en: 'off: MSI install, upgrades are deployed by IT (GPO/SCCM)' },
@@ -83,7 +85,7 @@ const M = {
   'sync.workstation': { 'zh-CN': '工作站编号', en: 'Workstation id' },
   'sync.noLogDir': { 'zh-CN': '未配置日志目录。', en: 'No log folder configured.' },
   'sync.noEntries': { 'zh-CN': '日志中没有同步记录。', en: 'No sync entries in the log.' },
-  'sync.retrying': { 'zh-CN': '正在重试同步…', en: 'Retrying sync…' },
+  'sync.retrying': { 'zh-CN': '正在重试同步...', en: 'Retrying sync...' },
   'sync.signedOut': { 'zh-CN': '未登录：请先登录，再同步。', en: 'Signed out: sign in first, then sync.' },
   'sync.retryTimeout': { 'zh-CN': '同步仍在进行（{s} 秒内未结束），稍后用 sync status 查看。', en: 'Sync still running after {s} s; check again with sync status.' },
   // hub ping
@@ -120,9 +122,9 @@ const M = {
   // outbox
   'outbox.empty': { 'zh-CN': '没有待上传的更改。', en: 'Nothing waiting for the hub.' },
   'outbox.summary': { 'zh-CN': '共 {n} 条：{states}', en: '{n} in total: {states}' },
-  'outbox.more': { 'zh-CN': '…另有 {n} 条未显示', en: '…and {n} more not shown' },
+  'outbox.more': { 'zh-CN': '...另有 {n} 条未显示', en: '...and {n} more not shown' },
   // export
-  'export.writing': { 'zh-CN': '正在生成诊断包…', en: 'Writing the diagnostics bundle…' },
+  'export.writing': { 'zh-CN': '正在生成诊断包...', en: 'Writing the diagnostics bundle...' },
   'export.done': { 'zh-CN': '诊断包已保存：', en: 'Diagnostics bundle saved:' },
   'export.contents': { 'zh-CN': '内容（不含数据库内容、密钥或患者信息）：', en: 'Contents (no database contents, keys or patient details):' },
   // lock, history

@@ -5,6 +5,8 @@ import { tempDir } from '../../../tests/support/tmp';
 import { listLogFiles, readScrubbedTail, readTail, recentEntries } from './files';
 import { createWorkstationLogger } from './logger';
 import { scrubLogLine, scrubText, scrubValue } from './scrub';
+import { watchSync } from './sync-watch';
+import type { SyncClient } from '../sync/client';
 
 // GB 11643 check character for a fictitious resident ID.
 function residentId(body17: string): string {
@@ -85,5 +87,37 @@ describe('workstation logger', () => {
     appendFileSync(join(dir, 'main.log'), entry('x'.repeat(300)));
     const tail = readTail(join(dir, 'main.log'), 200);
     expect(tail.startsWith('{') || tail === '').toBe(true);
+  });
+});
+
+describe('sync transitions in the log', () => {
+  it('logs status changes and new rejections once each, and stops by itself when the replica is gone', async () => {
+    type Snap = { status: string; queued: number; rejected: number; error: { code: string; message: string } | null };
+    let snap: Snap = { status: 'online', queued: 0, rejected: 0, error: null };
+    let closed = false;
+    const entries: [string, string, unknown][] = [];
+    const fake = {
+      snapshot: () => {
+        if (closed) throw new TypeError('The database connection is not open');
+        return snap as unknown as ReturnType<SyncClient['snapshot']>;
+      },
+    };
+    const stop = watchSync(fake, (level, msg, extra) => entries.push([level, msg, extra]), 5);
+    const tick = () => new Promise((r) => setTimeout(r, 20));
+    await tick();
+    snap = { status: 'offline', queued: 2, rejected: 0, error: { code: 'hub.unreachable', message: 'connect ECONNREFUSED' } };
+    await tick();
+    snap = { status: 'online', queued: 0, rejected: 1, error: null };
+    await tick();
+    closed = true;
+    await tick();
+    stop();
+    expect(entries.map(([level, msg]) => `${level} ${msg}`)).toEqual([
+      'info sync status online',
+      'warn sync status online -> offline',
+      'info sync status offline -> online',
+      'warn sync: the hub rejected changes',
+    ]);
+    expect(entries[1]![2]).toMatchObject({ code: 'hub.unreachable', queued: 2 });
   });
 });

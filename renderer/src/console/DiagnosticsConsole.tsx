@@ -63,7 +63,9 @@ export function DiagnosticsConsole({ client, onClose, onLock }: Props) {
     const term = new Terminal({
       convertEol: true,
       cursorBlink: true,
-      fontFamily: '"Cascadia Mono", Consolas, "DejaVu Sans Mono", "Noto Sans Mono CJK SC", "Microsoft YaHei UI", monospace',
+      // A CJK monospace first when present: its Latin is exactly half its Hanzi, so Chinese
+      // fills its two cells without gaps. Windows falls back to Cascadia/Consolas + YaHei.
+      fontFamily: '"Noto Sans Mono CJK SC", "Sarasa Mono SC", "Cascadia Mono", Consolas, "DejaVu Sans Mono", "Microsoft YaHei UI", monospace',
       fontSize: 14,
       lineHeight: 1.15,
       scrollback: 3000,
@@ -217,7 +219,8 @@ export function DiagnosticsConsole({ client, onClose, onLock }: Props) {
       return true;
     });
 
-    term.writeln(`\x1b[1;36m${handlers.current.t('console.welcome')}\x1b[0m`);
+    // Not bold: bold CJK falls back to a wider face, which xterm spaces out.
+    term.writeln(`\x1b[36m${handlers.current.t('console.welcome')}\x1b[0m`);
     void (async () => {
       const [info, past] = await Promise.all([client.console.info(), client.console.history()]);
       if (disposed) return;
