@@ -20,6 +20,7 @@ import { cannedHandlers } from './handlers/canned';
 import { usersHandlers } from './handlers/users';
 import { syncHandlers } from './handlers/sync';
 import { knowledgeHandlers, loadSeedKnowledge } from './handlers/knowledge';
+import { supervisorHandlers } from './handlers/supervisor';
 import { hasUnlockPassword, setUnlockPassword } from './handlers/lock';
 import { SyncClient } from './sync/client';
 import { consoleHandlers, policyHandlers } from './diagnostics/handlers';
@@ -142,6 +143,7 @@ export async function createWorkstation(opts: WorkstationOptions): Promise<Works
       users: usersHandlers(ctx),
       sync: syncHandlers(ctx, sync),
       knowledge: knowledgeHandlers(ctx, loadSeedKnowledge(knowledgeDir)),
+      supervisor: supervisorHandlers(ctx, sync, knowledgeDir),
       diagnostics: diagnosticsHandlers(ctx),
       policy: policyHandlers(ctx, opts.console?.policy),
       console: consoleHandlers({ ctx, sync, dataDir: opts.dataDir, ...(opts.console ? { options: opts.console } : {}) }),

@@ -10,6 +10,8 @@ import { cannedDomain } from './canned';
 import { usersDomain } from './users';
 import { syncDomain } from './sync';
 import { knowledgeDomain } from './knowledge';
+import { supervisorDomain } from './supervisor';
+import { consoleDomain, policyDomain } from './console';
 
 /** The one contract between renderer and workstation services. Add a domain here. */
 export const contract = mergeDomains([
@@ -23,7 +25,10 @@ export const contract = mergeDomains([
   usersDomain,
   syncDomain,
   knowledgeDomain,
+  supervisorDomain,
   diagnosticsDomain,
+  policyDomain,
+  consoleDomain,
 ] as const);
 export type Contract = typeof contract;
 

@@ -1,5 +1,4 @@
 import { and, desc, eq, gte, inArray } from 'drizzle-orm';
-import type { z } from 'zod';
 import type { Contract } from '../../../shared/contract';
 import type { Handlers } from '../../../shared/contract/dispatch';
 import { LanternError } from '../../../shared/contract/result';
@@ -29,7 +28,7 @@ import {
   type ConvMessage,
   type ScoredConversation,
 } from '../../../shared/supervisor';
-import { z as zod } from 'zod';
+import { z } from 'zod';
 import { audit, contacts, conversationEvents, conversations, deviceReadings, knowledgeItems, messages, settings, teams, users } from '../../../db/replica/schema';
 import type { SyncClient } from '../sync/client';
 import { HubError } from '../sync/http';
@@ -50,7 +49,7 @@ export const SupervisorErrorCode = {
 
 class Offline extends Error {}
 
-const envelope = zod.union([zod.object({ ok: zod.literal(true), value: zod.unknown() }), zod.object({ ok: zod.literal(false), error: zod.object({ code: zod.string(), message: zod.string(), details: zod.unknown().optional() }) })]);
+const envelope = z.union([z.object({ ok: z.literal(true), value: z.unknown() }), z.object({ ok: z.literal(false), error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })]);
 
 type Cached<T> = { value: T; asOf: number; stale: boolean };
 
@@ -127,22 +126,24 @@ export function supervisorHandlers(ctx: ServiceContext, sync: SyncClient | null,
   // ---- audit of conversations opened in replica-computed views ------------------------
   let flushing: Promise<void> | null = null;
   function flushAudit(): Promise<void> {
-    flushing ??= (async () => {
+    if (flushing) return flushing;
+    const run = (async () => {
+      const pending = readSetting<{ conversationId: string; view: string; at: number }[]>(PENDING_AUDIT) ?? [];
+      if (!pending.length || !sync) return;
+      const batch = pending.slice(0, 200);
       try {
-        const pending = readSetting<{ conversationId: string; view: string; at: number }[]>(PENDING_AUDIT) ?? [];
-        if (!pending.length || !sync) return;
-        try {
-          await hubCall('/qa/audit/open', zod.object({ recorded: zod.number() }), { method: 'POST', body: { items: pending.slice(0, 200) } });
-        } catch {
-          return; // still offline: keep them
-        }
-        const now = readSetting<typeof pending>(PENDING_AUDIT) ?? [];
-        writeSetting(PENDING_AUDIT, now.slice(Math.min(200, pending.length)));
-      } finally {
-        flushing = null;
+        await hubCall('/qa/audit/open', z.object({ recorded: z.number() }), { method: 'POST', body: { items: batch } });
+      } catch {
+        return; // still offline: keep them for the next time the hub answers
       }
+      // Opens recorded meanwhile stay queued.
+      writeSetting(PENDING_AUDIT, (readSetting<typeof pending>(PENDING_AUDIT) ?? []).slice(batch.length));
     })();
-    return flushing;
+    flushing = run;
+    void run.finally(() => {
+      if (flushing === run) flushing = null;
+    });
+    return run;
   }
   /** Recorded locally at once (replica audit) and at the hub (now, or when it is reachable again). */
   async function auditOpen(conversationId: string, view: string) {
@@ -213,8 +214,8 @@ export function supervisorHandlers(ctx: ServiceContext, sync: SyncClient | null,
     });
   }
 
-  const reviewsSchema = zod.object({ items: zod.array(qaReviewSchema) });
-  const formsSchema = zod.object({ forms: zod.array(qaFormSchema), activeId: zod.string() });
+  const reviewsSchema = z.object({ items: z.array(qaReviewSchema) });
+  const formsSchema = z.object({ forms: z.array(qaFormSchema), activeId: z.string() });
 
   return {
     dashboard: () => {
@@ -281,12 +282,12 @@ export function supervisorHandlers(ctx: ServiceContext, sync: SyncClient | null,
     },
     surveySettings: async () => {
       requireSupervisor();
-      const r = await cachedCall('/qa/surveys/settings', zod.object({ settings: surveySettingsSchema }));
+      const r = await cachedCall('/qa/surveys/settings', z.object({ settings: surveySettingsSchema }));
       return { ...r, value: r.value.settings };
     },
     setSurveySettings: async ({ settings: s }) => {
       requireSupervisor();
-      return (await write('/qa/surveys/settings', zod.object({ settings: surveySettingsSchema }), { settings: s })).settings;
+      return (await write('/qa/surveys/settings', z.object({ settings: surveySettingsSchema }), { settings: s })).settings;
     },
     packCandidates: ({ topicId }) => {
       requireSupervisor();
@@ -300,7 +301,7 @@ export function supervisorHandlers(ctx: ServiceContext, sync: SyncClient | null,
         if (!k) throw new LanternError(SupervisorErrorCode.notFound, `No knowledge item ${id}`);
         return k;
       });
-      return write('/qa/knowledge/publish', zod.object({ published: zod.array(zod.string()) }), { topicId, items });
+      return write('/qa/knowledge/publish', z.object({ published: z.array(z.string()) }), { topicId, items });
     },
 
     conversations: ({ query, limit }) => {
@@ -342,7 +343,7 @@ export function supervisorHandlers(ctx: ServiceContext, sync: SyncClient | null,
         .filter((t) => t.from !== null && t.to !== null)
         .map((t) => ({ at: t.at, from: userNames.get(t.from!) ?? t.from, to: userNames.get(t.to!) ?? t.to }));
       const readings = db.select().from(deviceReadings).where(eq(deviceReadings.contactId, c.contactId)).all();
-      const thresholds = thresholdsFor((contact as { thresholds?: Record<string, { low: number | null; high: number | null }> } | undefined)?.thresholds ?? {});
+      const thresholds = thresholdsFor(contact?.thresholds ?? {});
       const tl = sentimentTimeline(
         { id: c.id, channel: c.channel, status: c.status, priority: c.priority, assigneeId: c.assigneeId, teamId: c.teamId, createdAt: c.createdAt, messages: msgs.map(toMsg), transfers },
         { now: ctx.now(), readings, thresholds },

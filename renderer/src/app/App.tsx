@@ -20,6 +20,8 @@ import { TopBar } from './TopBar';
 import { useSync } from './useSync';
 import { RejectedPanel } from './RejectedPanel';
 import { notifyArrivals } from './notify';
+import { DiagnosticsConsole } from '../console/DiagnosticsConsole';
+import { PageTabs, SupervisorView } from '../supervisor/SupervisorView';
 
 interface Props {
   client: LanternClient;
@@ -175,7 +177,14 @@ export function App({ client, mode, onLock }: Props) {
   }
 
   const [dnd, setDnd] = useState(false);
+  const [page, setPage] = useState<'workspace' | 'supervisor'>('workspace');
   const [showRejected, setShowRejected] = useState(false);
+  // Diagnostics console: admins, the demo clinic, or local diagnostic mode (the services decide).
+  const [consoleAllowed, setConsoleAllowed] = useState(false);
+  const [showConsole, setShowConsole] = useState(false);
+  useEffect(() => {
+    void client.console.info().then((r) => setConsoleAllowed(r.ok && r.value.allowed));
+  }, [client, role]);
   const snap = useSync(
     client,
     () => void afterChange(),
@@ -195,10 +204,14 @@ export function App({ client, mode, onLock }: Props) {
         onDnd={setDnd}
         onLock={onLock}
         onShowRejected={() => setShowRejected(true)}
+        {...(consoleAllowed ? { onConsole: () => setShowConsole(true) } : {})}
       />
+      {showConsole ? <DiagnosticsConsole client={client} onClose={() => setShowConsole(false)} onLock={onLock} /> : null}
       {showRejected ? <RejectedPanel client={client} version={snap?.version ?? 0} onClose={() => setShowRejected(false)} /> : null}
       {error ? <ErrorBanner error={error} onDismiss={() => setError(null)} /> : null}
-      <main className="workspace">
+      {mode === 'hub' ? <PageTabs role={role} page={page} onPage={setPage} /> : null}
+      {page === 'supervisor' ? <SupervisorView client={client} /> : null}
+      <main className="workspace" hidden={page === 'supervisor'}>
         <Inbox items={items} total={total} tags={tags} selectedId={selectedId} filter={filter} onFilter={setFilter} onSelect={(id) => void select(id)} />
         <ConversationView
           conversation={selectedId ? (selected ?? summary) : null}

@@ -14,9 +14,11 @@ interface Props {
   onDnd: (v: boolean) => void;
   onLock: () => void;
   onShowRejected: () => void;
+  /** Shown only when the diagnostics console is allowed. */
+  onConsole?: () => void;
 }
 
-export function TopBar({ mode, language, onLanguage, snap, dnd, onDnd, onLock, onShowRejected }: Props) {
+export function TopBar({ mode, language, onLanguage, snap, dnd, onDnd, onLock, onShowRejected, onConsole }: Props) {
   const { t } = useTranslation();
   return (
     <header className="topbar">
@@ -40,6 +42,11 @@ export function TopBar({ mode, language, onLanguage, snap, dnd, onDnd, onLock, o
         <span className="lock" title={t('app.encrypted')}>
           {t('app.encrypted')}
         </span>
+        {onConsole ? (
+          <button type="button" className="topbar-button" data-testid="open-console" title={t('console.openTitle')} onClick={onConsole}>
+            {t('console.open')}
+          </button>
+        ) : null}
         <button type="button" className="topbar-button" data-testid="lock-now" onClick={onLock}>
           {t('lock.lockNow')}
         </button>
