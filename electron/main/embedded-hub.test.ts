@@ -22,6 +22,7 @@ describe('embedded hub (npm start without a configured hub)', () => {
     cleanup = t.cleanup;
     hub = await startEmbeddedHub(t.dir);
     expect(hub.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(hub.demoAccounts.map((a) => a.username)).toEqual(expect.arrayContaining(['agent', 'nurse', 'supervisor', 'admin']));
     const health = (await (await fetch(`${hub.url}/healthz`)).json()) as { ok: boolean };
     expect(health.ok).toBe(true);
     const login = await fetch(`${hub.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'agent', password: 'agent-demo', workstationId: 'ws-test' }) });

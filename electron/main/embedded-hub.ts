@@ -1,8 +1,11 @@
 import { join } from 'node:path';
 import { createHub, type Hub } from '../../hub/app/create-hub';
+import { DEFAULT_DEMO_PATH, loadHubDemo } from '../../hub/demo/data';
 
 export interface EmbeddedHub {
   readonly url: string;
+  /** The demo clinic's public accounts, shown on the sign-in screen. */
+  readonly demoAccounts: { username: string; password: string; role: string; displayName: string }[];
   close(): Promise<void>;
 }
 
@@ -22,7 +25,9 @@ export async function startEmbeddedHub(userDataDir: string, opts: { demoDataPath
     logger: false,
     ...(opts.demoDataPath ? { demoDataPath: opts.demoDataPath } : {}),
   });
-  return { url: hub.url, close: () => hub.close() };
+  const demo = loadHubDemo(opts.demoDataPath ?? DEFAULT_DEMO_PATH);
+  const demoAccounts = demo.hub.users.map((u) => ({ username: u.username, password: u.password, role: u.role, displayName: u.displayName }));
+  return { url: hub.url, demoAccounts, close: () => hub.close() };
 }
 
 /** Which hub the workstation talks to: a configured one, or the embedded one. */

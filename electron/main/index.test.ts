@@ -211,8 +211,11 @@ describe('main process wiring (index.ts)', () => {
     expect(existsSync(join(s.userData, 'replica.db'))).toBe(true);
     const invoke = s.ipcHandlers.get(INVOKE_CHANNEL)!;
     const trusted = { senderFrame: { url: APP_ENTRY_URL, parent: null } };
-    expect(await invoke(trusted, 'session.info', {})).toMatchObject({ ok: true, value: { mode: 'demo', hubUrl: null, appVersion: '0.0.0-test', replica: { encrypted: true } } });
-    expect(await invoke(trusted, 'conversations.list', {})).toMatchObject({ ok: true, value: { total: 12 } });
+    // No hub configured: the embedded demo hub on loopback; the workspace waits for sign-in.
+    expect(await invoke(trusted, 'session.info', {})).toMatchObject({ ok: true, value: { mode: 'hub', hubUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), appVersion: '0.0.0-test', replica: { encrypted: true } } });
+    expect(await invoke(trusted, 'conversations.list', {})).toMatchObject({ ok: false, error: { code: 'session.signed_out' } });
+    expect(await invoke(trusted, 'sync.login', { username: 'agent', password: 'agent-demo' })).toMatchObject({ ok: true, value: { role: 'agent' } });
+    await vi.waitFor(async () => expect(await invoke(trusted, 'conversations.list', {})).toMatchObject({ ok: true, value: { total: 6 } }), { timeout: 10_000 });
     expect(await invoke({ senderFrame: { url: 'https://evil.example/', parent: null } }, 'conversations.list', {})).toMatchObject({ ok: false, error: { code: 'contract.untrusted_sender' } });
     expect(s.errorBox).not.toHaveBeenCalled();
   });
@@ -280,12 +283,13 @@ describe('main process wiring (index.ts)', () => {
     const logFile = join(s.userData, 'logs', 'main.log');
     await vi.waitFor(() => expect(existsSync(logFile)).toBe(true));
     const lines = readFileSync(logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { msg: string; service: string });
-    expect(lines.map((l) => l.msg)).toContain('demo clinic seeded');
     expect(lines.map((l) => l.msg)).toContain('updates off');
     expect(lines[0]!.service).toBe('lantern-workstation');
-    // The console sees the same surroundings.
+    // The console sees the same surroundings (once someone has signed in: it can list unsent replies).
     const invoke = s.ipcHandlers.get(INVOKE_CHANNEL)!;
     const trusted = { senderFrame: { url: APP_ENTRY_URL, parent: null } };
+    expect(await invoke(trusted, 'console.run', { line: 'status' })).toMatchObject({ ok: false, error: { code: 'session.signed_out' } });
+    expect(await invoke(trusted, 'sync.login', { username: 'admin', password: 'admin-demo' })).toMatchObject({ ok: true });
     const status = (await invoke(trusted, 'console.run', { line: 'status' })) as { ok: true; value: { lines: string[] } };
     const text = stripAnsi(status.value.lines.join('\n'));
     expect(text).toContain(join(s.userData, 'logs'));

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { INVOKE_CHANNEL } from '../../shared/contract/bridge';
 import { createWrappedKeyStore } from '../services/replica/keystore';
 import { createWorkstation, type Log, type Workstation } from '../services/workstation';
+import { hubChoice, startEmbeddedHub, type EmbeddedHub } from './embedded-hub';
 import { createWorkstationLogger } from '../services/logs/logger';
 import { watchSync } from '../services/logs/sync-watch';
 import { formatPolicyError, PolicyError } from '../services/policy/load';
@@ -56,6 +57,7 @@ protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standa
 
 let mainWindow: BrowserWindow | null = null;
 let workstation: Workstation | null = null;
+let embeddedHub: EmbeddedHub | null = null;
 
 if (!app.requestSingleInstanceLock()) {
   // Two instances would fight over one encrypted replica file.
@@ -85,6 +87,7 @@ if (!app.requestSingleInstanceLock()) {
     const ws = workstation;
     workstation = null;
     ws.close()
+      .then(() => embeddedHub?.close())
       .catch((error: unknown) => log('error', 'closing the workstation failed', { error: String(error) }))
       .finally(() => app.quit());
   });
@@ -120,11 +123,15 @@ async function start(): Promise<void> {
   let updater: RunningUpdater | null = null;
   const wrapper = createSafeStorageKeyWrapper(safeStorage);
   assertKeyProtection(wrapper);
+  // No hub configured: run one in-process (single clinic / first run) so one command works.
+  const choice = hubChoice(policy.settings.hubUrl.value);
+  embeddedHub = choice.kind === 'embedded' ? await startEmbeddedHub(userData, { demoDataPath: runtime.demoDataPath }) : null;
   workstation = await createWorkstation({
     dataDir: userData,
     keyStore: createWrappedKeyStore(join(userData, 'replica.key'), wrapper),
     appVersion: app.getVersion(),
-    hubUrl: policy.settings.hubUrl.value,
+    hubUrl: choice.kind === 'remote' ? choice.url : embeddedHub!.url,
+    ...(embeddedHub ? { demoAccounts: embeddedHub.demoAccounts } : {}),
     autoLockMinutes: policy.settings.autoLockMinutes.value,
     demoDataPath: runtime.demoDataPath,
     ...(runtime.nativeBinding ? { nativeBinding: runtime.nativeBinding } : {}),

@@ -78,7 +78,7 @@ const MUTATING = new Set([
   'conversations.setTags',
 ]);
 /** What still works while the screen is locked. */
-const WHILE_LOCKED = new Set(['session.info', 'session.unlock', 'session.setLanguage', 'sync.status', 'sync.login', 'sync.logout']);
+const WHILE_LOCKED = new Set(['session.info', 'session.unlock', 'session.setLanguage', 'sync.status', 'sync.login', 'sync.logout', 'policy.get']);
 
 function userFrom(me: MeValue): SessionUser {
   return { id: me.user.id, name: me.user.displayName, role: me.user.role, teamIds: me.teams.map((t) => t.id) };
