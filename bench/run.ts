@@ -1,10 +1,14 @@
 /** npm run bench [-- name ...] — runs the named benchmarks (all when none is named). */
 import { runReplicaBench } from './replica';
 import { runSyncBench } from './sync';
+import { runChannelsBench } from './channels';
+import { runKnowledgeBench } from './knowledge';
 
 const benches: Record<string, () => unknown> = {
   replica: runReplicaBench,
   sync: runSyncBench,
+  channels: runChannelsBench,
+  knowledge: runKnowledgeBench,
 };
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -8,20 +8,25 @@
  *   tsx hub/cli.ts team add --data <dir> --id <id> --name <name>
  *   tsx hub/cli.ts workstation add|revoke --data <dir> --id <id> [--label <l>]
  *   tsx hub/cli.ts audit verify --data <dir>
+ *   tsx hub/cli.ts contact merge --data <dir> --from <contactId> --into <contactId> [--reason <text>]
+ *   tsx hub/cli.ts contact merges --data <dir> --id <contactId>
+ *   tsx hub/cli.ts device bind --data <dir> --id <deviceId> --contact <contactId> [--label <l>]
  *
  * `--data` may come from LANTERN_HUB_DATA; passwords from LANTERN_HUB_PASSWORD
  * (else one is generated and printed once). Exit codes: 0 ok, 1 failed, 2 usage.
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pino from 'pino';
 import { roleSchema } from '../shared/sync/entities';
 import { verifyAuditChain } from './audit/audit';
 import { createHub, type Hub } from './app/create-hub';
 import { generatePassword } from './auth/passwords';
 import { ConfigError, loadConfig } from './config/config';
 import { createLogger } from './log/logger';
+import { hubLogDestination } from './log/rotating';
 import { openSqliteStore } from './store/sqlite/store';
+import { MergeError, mergeContacts } from './channels/identity';
+import { appendAudit } from './audit/audit';
 import { AdminError, addTeam, addUser, addWorkstation, disableUser, resetPassword, revokeWorkstation } from './users/admin';
 
 function out(obj: Record<string, unknown>): void {
@@ -42,6 +47,10 @@ const OPTIONS = {
   password: { type: 'string' },
   id: { type: 'string' },
   label: { type: 'string' },
+  from: { type: 'string' },
+  into: { type: 'string' },
+  reason: { type: 'string' },
+  contact: { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -66,9 +75,10 @@ async function serve(values: Values): Promise<void> {
     port = Number(values.port);
   }
   const level = loadConfig(dir, process.env, {}).logLevel;
-  const logger = createLogger({ level, destination: pino.destination({ fd: 2, sync: true }) });
+  // stderr for the operator, plus rotating files in <data>/logs (patient identifiers masked before either).
+  const logger = createLogger({ level, destination: hubLogDestination(dir, level) });
   const hub: Hub = await createHub({ dataDir: dir, port, host: values.host, demo: values.demo ? true : undefined, logger });
-  out({ event: 'listening', port: hub.port, host: hub.host, url: hub.url, hubId: hub.hubId, demo: hub.demo?.seeded ?? false });
+  out({ event: 'listening', port: hub.port, host: hub.host, url: hub.url, hubId: hub.hubId, demo: hub.demo?.seeded ?? false, channels: [...hub.channels.adapters.keys()], ...(hub.channels.email ? { smtpPort: hub.channels.email.port } : {}) });
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -130,6 +140,31 @@ async function admin(group: string, action: string | undefined, values: Values):
         await revokeWorkstation(store, need(values, 'id'), null, now);
         out({ event: 'workstation.revoked', id: need(values, 'id') });
         return 0;
+      case 'contact merge': {
+        // Pokes reach connected workstations at the hub's next change; their next pull brings the merge.
+        const r = await store.write(async (tx) => {
+          const merged = await mergeContacts(tx, need(values, 'from'), need(values, 'into'), 'cli', values.reason ?? null, { at: now, actorId: null });
+          await appendAudit(tx, { at: now, userId: null, workstationId: null, action: 'admin.contact.merge', objectType: 'contact', objectId: need(values, 'into'), outcome: 'ok', detail: { from: need(values, 'from'), mergeId: merged.mergeId } });
+          return merged;
+        });
+        out({ event: 'contact.merged', from: need(values, 'from'), into: need(values, 'into'), ...r });
+        return 0;
+      }
+      case 'contact merges': {
+        const merges = await store.read((r) => r.mergesOf(need(values, 'id')));
+        out({ event: 'contact.merges', id: need(values, 'id'), merges });
+        return 0;
+      }
+      case 'device bind': {
+        const contactId = need(values, 'contact');
+        await store.write(async (tx) => {
+          if (!(await tx.getContact(contactId))) throw new AdminError('not_found', `Contact ${contactId} not found`);
+          await tx.putDeviceBinding({ deviceId: need(values, 'id'), contactId, label: values.label ?? null, createdAt: now });
+          await appendAudit(tx, { at: now, userId: null, workstationId: null, action: 'admin.device.bind', objectType: 'device', objectId: need(values, 'id'), outcome: 'ok', detail: { contactId } });
+        });
+        out({ event: 'device.bound', id: need(values, 'id'), contactId });
+        return 0;
+      }
       case 'audit verify': {
         const verdict = await verifyAuditChain(store);
         out({ event: 'audit.verified', ...verdict });
@@ -159,8 +194,9 @@ main(process.argv.slice(2)).then(
   },
   (e: unknown) => {
     const usage = e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    const known = usage || e instanceof AdminError || e instanceof ConfigError;
-    out({ event: 'error', code: e instanceof AdminError ? `admin.${e.code}` : usage ? 'usage' : e instanceof ConfigError ? 'config' : 'failed', message: (e as Error).message });
+    const known = usage || e instanceof AdminError || e instanceof ConfigError || e instanceof MergeError;
+    const code = e instanceof AdminError ? `admin.${e.code}` : e instanceof MergeError ? e.code : usage ? 'usage' : e instanceof ConfigError ? 'config' : 'failed';
+    out({ event: 'error', code, message: (e as Error).message });
     if (!known) process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
     process.exit(usage ? 2 : 1);
   },

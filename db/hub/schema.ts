@@ -1,6 +1,6 @@
 import { channels, conversationStatuses, deliveryStatuses, priorities, consentStates } from '../../shared/domain/types';
 import { roles, readingKinds } from '../../shared/sync/entities';
-import { sqliteTable, text, integer, real, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, real, blob, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
 
 /**
  * The hub's database: the clinic's source of truth. Times are epoch milliseconds.
@@ -299,4 +299,272 @@ export const auditLog = sqliteTable(
     hash: text('hash').notNull(),
   },
   (t) => [index('audit_log_at').on(t.at)],
+);
+
+// ---- channels (hub-only: never synced as such) -------------------------------
+
+export const inboundStates = ['pending', 'ingested', 'ignored', 'failed'] as const;
+
+/**
+ * Every payload a channel accepted, kept for audit (the decrypted WeChat XML, the
+ * SMS webhook body, the e-mail's headers …), with the de-duplication key of the
+ * channel (WeChat MsgId, e-mail Message-ID, widget client id …): a retry of the
+ * same payload finds its row and is answered like the first time. `pending` rows
+ * were acknowledged before processing (WeChat's 5 s rule) and are finished on start.
+ */
+export const channelInbound = sqliteTable(
+  'channel_inbound',
+  {
+    id: text('id').primaryKey(),
+    channel: text('channel', { enum: channels }).notNull(),
+    dedupeKey: text('dedupe_key').notNull(),
+    receivedAt: integer('received_at').notNull(),
+    state: text('state', { enum: inboundStates }).notNull(),
+    reason: text('reason'),
+    contactId: text('contact_id'),
+    conversationId: text('conversation_id'),
+    messageId: text('message_id'),
+    raw: text('raw').notNull(),
+    rawBytes: integer('raw_bytes').notNull(),
+  },
+  (t) => [uniqueIndex('channel_inbound_dedupe').on(t.channel, t.dedupeKey), index('channel_inbound_state').on(t.state, t.receivedAt)],
+);
+
+export const outboundStates = ['waiting', 'sending', 'sent', 'delivered', 'failed', 'cancelled'] as const;
+
+/**
+ * One row per staff reply the hub must hand to a channel. Written in the same
+ * transaction as the message (message.send), due only after the recall window;
+ * a recall cancels it. `channel`/`identity_id` are the route chosen at send time.
+ */
+export const channelOutbox = sqliteTable(
+  'channel_outbox',
+  {
+    messageId: text('message_id').primaryKey().references(() => messages.id),
+    conversationId: text('conversation_id').notNull(),
+    channel: text('channel', { enum: channels }).notNull(),
+    identityId: text('identity_id'),
+    state: text('state', { enum: outboundStates }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    providerId: text('provider_id'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('channel_outbox_due').on(t.state, t.nextAttemptAt), index('channel_outbox_provider').on(t.channel, t.providerId), index('channel_outbox_identity').on(t.identityId, t.state)],
+);
+
+/** Which identity a conversation talks to, and per-channel thread data (e-mail subject …). */
+export const channelThreads = sqliteTable(
+  'channel_threads',
+  {
+    conversationId: text('conversation_id').primaryKey().references(() => conversations.id),
+    channel: text('channel', { enum: channels }).notNull(),
+    identityId: text('identity_id').notNull(),
+    subject: text('subject'),
+    meta: text('meta', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default({}),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('channel_threads_identity').on(t.identityId)],
+);
+
+/** External references (e-mail Message-IDs both ways) → our conversation and message. */
+export const channelRefs = sqliteTable(
+  'channel_refs',
+  {
+    channel: text('channel', { enum: channels }).notNull(),
+    ref: text('ref').notNull(),
+    conversationId: text('conversation_id').notNull(),
+    messageId: text('message_id'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.channel, t.ref] }), index('channel_refs_conversation').on(t.conversationId)],
+);
+
+/** Files that came with a message (widget images, e-mail attachments), size-checked before they get here. */
+export const attachments = sqliteTable(
+  'attachments',
+  {
+    id: text('id').primaryKey(),
+    channel: text('channel', { enum: channels }).notNull(),
+    /** Who uploaded it before it was bound to a message (the widget visitor id). */
+    ownerKey: text('owner_key'),
+    messageId: text('message_id'),
+    conversationId: text('conversation_id'),
+    filename: text('filename').notNull(),
+    mime: text('mime').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    data: blob('data', { mode: 'buffer' }).notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('attachments_message').on(t.messageId), index('attachments_owner').on(t.ownerKey)],
+);
+
+/** Manual (and automatic) merges of two contacts: what moved, who decided. Never deleted. */
+export const contactMerges = sqliteTable(
+  'contact_merges',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    fromContactId: text('from_contact_id').notNull(),
+    intoContactId: text('into_contact_id').notNull(),
+    at: integer('at').notNull(),
+    actor: text('actor').notNull(),
+    reason: text('reason'),
+    detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [index('contact_merges_from').on(t.fromContactId), index('contact_merges_into').on(t.intoContactId)],
+);
+
+/** A medical device (glucometer, BP cuff, oximeter gateway) and the patient it measures. */
+export const deviceBindings = sqliteTable(
+  'device_bindings',
+  {
+    deviceId: text('device_id').primaryKey(),
+    contactId: text('contact_id').notNull().references(() => contacts.id),
+    label: text('label'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('device_bindings_contact').on(t.contactId)],
+);
+
+/** Per patient and reading kind: the one-minute window being filled, the abnormal streak, what was alerted. */
+export const deviceAlertState = sqliteTable(
+  'device_alert_state',
+  {
+    contactId: text('contact_id').notNull(),
+    kind: text('kind', { enum: readingKinds }).notNull(),
+    state: text('state', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.contactId, t.kind] })],
+);
+
+export const deviceAlerts = sqliteTable(
+  'device_alerts',
+  {
+    id: text('id').primaryKey(),
+    contactId: text('contact_id').notNull(),
+    kind: text('kind', { enum: readingKinds }).notNull(),
+    level: text('level', { enum: ['abnormal', 'critical'] }).notNull(),
+    reason: text('reason').notNull(),
+    conversationId: text('conversation_id').notNull(),
+    messageId: text('message_id').notNull(),
+    readingIds: text('reading_ids', { mode: 'json' }).$type<string[]>().notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('device_alerts_contact').on(t.contactId, t.createdAt)],
+);
+
+/** Routing bookkeeping of conversations that came in through a channel (queue, wait start, overflow). */
+export const routingState = sqliteTable(
+  'routing_state',
+  {
+    conversationId: text('conversation_id').primaryKey().references(() => conversations.id),
+    queueId: text('queue_id').notNull(),
+    enqueuedAt: integer('enqueued_at').notNull(),
+    language: text('language').notNull(),
+    department: text('department'),
+    overflowedAt: integer('overflowed_at'),
+    assignedAt: integer('assigned_at'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('routing_state_queue').on(t.queueId, t.assignedAt)],
+);
+
+// ---- supervisor: QA reviews, surveys (hub-only, never synced) ----------------
+
+/** QA scorecard forms. Saving makes a new version; a review keeps the version it was scored with. */
+export const qaForms = sqliteTable(
+  'qa_forms',
+  {
+    id: text('id').notNull(),
+    version: integer('version').notNull(),
+    name: text('name', { mode: 'json' }).$type<Record<string, string>>().notNull(),
+    sections: text('sections', { mode: 'json' }).$type<unknown[]>().notNull(),
+    createdAt: integer('created_at').notNull(),
+    createdBy: text('created_by').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.id, t.version] })],
+);
+
+/** One QA review of one conversation (queued by sampling or a flag, then scored by a reviewer). */
+export const qaReviews = sqliteTable(
+  'qa_reviews',
+  {
+    id: text('id').primaryKey(),
+    conversationId: text('conversation_id').notNull(),
+    agentId: text('agent_id'),
+    teamId: text('team_id'),
+    reviewerId: text('reviewer_id'),
+    formId: text('form_id').notNull(),
+    formVersion: integer('form_version').notNull(),
+    status: text('status', { enum: ['queued', 'submitted', 'disputed', 'upheld', 'revised'] }).notNull(),
+    source: text('source', { enum: ['sample', 'flag', 'manual', 'calibration'] }).notNull(),
+    period: text('period').notNull(),
+    flags: text('flags', { mode: 'json' }).$type<unknown[]>().notNull(),
+    prescore: text('prescore', { mode: 'json' }).$type<unknown[]>().notNull(),
+    answers: text('answers', { mode: 'json' }).$type<unknown[]>().notNull(),
+    score: real('score'),
+    autoFailed: integer('auto_failed', { mode: 'boolean' }).notNull().default(false),
+    comment: text('comment').notNull().default(''),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    submittedAt: integer('submitted_at'),
+  },
+  (t) => [index('qa_reviews_conversation').on(t.conversationId), index('qa_reviews_agent').on(t.agentId, t.submittedAt), index('qa_reviews_team').on(t.teamId, t.status), index('qa_reviews_period').on(t.period, t.source)],
+);
+
+/** An agent's dispute of a review, and the supervisor's answer. */
+export const qaDisputes = sqliteTable(
+  'qa_disputes',
+  {
+    id: text('id').primaryKey(),
+    reviewId: text('review_id').notNull(),
+    agentId: text('agent_id').notNull(),
+    reason: text('reason').notNull(),
+    status: text('status', { enum: ['open', 'upheld', 'revised'] }).notNull(),
+    response: text('response').notNull().default(''),
+    previousScore: real('previous_score'),
+    createdAt: integer('created_at').notNull(),
+    resolvedAt: integer('resolved_at'),
+    resolvedBy: text('resolved_by'),
+  },
+  (t) => [index('qa_disputes_review').on(t.reviewId)],
+);
+
+/** Knowledge packs pushed to every agent for a surging topic. */
+export const qaKnowledgePushes = sqliteTable('qa_knowledge_pushes', {
+  id: text('id').primaryKey(),
+  topicId: text('topic_id').notNull(),
+  itemIds: text('item_ids', { mode: 'json' }).$type<string[]>().notNull(),
+  at: integer('at').notNull(),
+  by: text('by').notNull(),
+});
+
+/** CSAT / NPS surveys: planned, sent, answered or skipped (with the reason). */
+export const surveyRecords = sqliteTable(
+  'survey_records',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind', { enum: ['csat', 'nps'] }).notNull(),
+    conversationId: text('conversation_id').notNull(),
+    contactId: text('contact_id').notNull(),
+    channel: text('channel', { enum: channels }).notNull(),
+    agentId: text('agent_id'),
+    teamId: text('team_id'),
+    resolvedAt: integer('resolved_at').notNull(),
+    dueAt: integer('due_at').notNull(),
+    status: text('status', { enum: ['pending', 'sent', 'answered', 'failed', 'skipped'] }).notNull(),
+    reason: text('reason'),
+    attempts: integer('attempts').notNull().default(0),
+    sentAt: integer('sent_at'),
+    score: integer('score'),
+    comment: text('comment'),
+    answeredAt: integer('answered_at'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('survey_records_once').on(t.kind, t.conversationId, t.resolvedAt), index('survey_records_contact').on(t.contactId, t.kind), index('survey_records_status').on(t.status, t.dueAt)],
 );

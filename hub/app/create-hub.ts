@@ -10,11 +10,13 @@ import { loadConfig, type HubConfig, type HubConfigInput } from '../config/confi
 import { DEFAULT_DEMO_PATH, loadHubDemo } from '../demo/data';
 import { seedHubDemo, type SeedOutcome } from '../demo/seed';
 import { buildServer } from '../http/server';
+import { registerUpdateRoutes } from '../updates/routes';
 import { createLogger, silentLogger } from '../log/logger';
 import type { HubStore, StoreTx } from '../store/store';
 import { openSqliteStore } from '../store/sqlite/store';
 import { Notifier } from '../sync/notifier';
 import type { HubContext } from './context';
+import type { Channels } from '../channels/runtime';
 
 export interface CreateHubOptions {
   /** Directory for hub.db, secret.key and the optional hub.json. Created if missing. */
@@ -45,6 +47,8 @@ export interface Hub {
   readonly store: HubStore;
   readonly app: FastifyInstance;
   readonly demo: SeedOutcome | null;
+  /** Channel adapters, outbound dispatcher, router (docs/channels.md). */
+  readonly channels: Channels;
   /**
    * Runs `fn` in one write transaction and pokes subscribers after it commits.
    * For hub-side writers (channels, devices, the fault harness): see hub/sync/ingest.ts.
@@ -76,7 +80,10 @@ export async function createHub(opts: CreateHubOptions): Promise<Hub> {
       log.info({ demo }, demo.seeded ? 'demo clinic seeded' : 'demo clinic not seeded');
     }
     server = await buildServer(ctx);
+    // IT drops releases into <data>/updates/<channel>/ (latest.yml + artifacts): docs/it.md.
+    registerUpdateRoutes(server.app, { dir: join(opts.dataDir, 'updates') });
     await server.app.listen({ port: config.port, host: config.host });
+    await server.channels.start();
     const address = server.app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const urlHost = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -92,6 +99,7 @@ export async function createHub(opts: CreateHubOptions): Promise<Hub> {
       store,
       app: srv.app,
       demo,
+      channels: srv.channels,
       async write(fn) {
         const out = await store.write(fn);
         notifier.advanced();
@@ -101,6 +109,8 @@ export async function createHub(opts: CreateHubOptions): Promise<Hub> {
       close() {
         closing ??= (async () => {
           srv.beginClosing();
+          // Channels first: no new inbound (SMTP, MQTT, widget), in-flight sends finish.
+          await srv.channels.stop();
           srv.sockets.closeAll(WS_CLOSE.goingAway, 'hub shutting down');
           // Fastify stops accepting connections and waits for in-flight requests;
           // each of them finishes its store transactions before answering.
@@ -115,6 +125,7 @@ export async function createHub(opts: CreateHubOptions): Promise<Hub> {
     };
   } catch (e) {
     notifier.stop();
+    if (server) await server.channels.stop().catch(() => undefined);
     if (server) await server.app.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw e;

@@ -7,11 +7,16 @@ import type { HubContext } from '../app/context';
 import { registerAuthRoutes } from '../auth/routes';
 import { registerSyncRoutes } from '../sync/routes';
 import { registerSyncSocket, type SocketRegistry } from '../sync/ws';
+import { registerQaRoutes } from '../qa/routes';
+import { registerChannels, type Channels } from '../channels/runtime';
+import { registerWidgetRoutes } from '../widget/routes';
 import { errorBody, HubError, okBody } from './errors';
 
 export interface HubServer {
   app: FastifyInstance;
   sockets: SocketRegistry;
+  /** Patient channels, outbound dispatcher and router (started by createHub after listen). */
+  channels: Channels;
   /** Refuse new requests (503 hub.unavailable) while in-flight ones finish. */
   beginClosing(): void;
 }
@@ -107,10 +112,14 @@ export async function buildServer(ctx: HubContext): Promise<HubServer> {
   registerAuthRoutes(app, ctx);
   registerSyncRoutes(app, ctx);
   const sockets = registerSyncSocket(app, ctx);
+  registerQaRoutes(app, ctx, { presence: sockets });
+  const channels = await registerChannels(app, ctx, () => sockets.onlineUserIds());
+  if (ctx.config.channels.webchat.enabled) registerWidgetRoutes(app);
 
   return {
     app,
     sockets,
+    channels,
     beginClosing() {
       closing = true;
     },

@@ -1,5 +1,18 @@
+import type { Channel } from '../../shared/domain/types';
+import type { QaStoreReader, QaStoreWriter } from './qa';
+import type { DeviceReadingData } from '../../shared/sync/entities';
 import type {
+  AttachmentRow,
   AuditRow,
+  ChannelRefRow,
+  ContactMergeRow,
+  DeviceAlertRow,
+  DeviceBindingRow,
+  InboundRecordRow,
+  OutboundRow,
+  OutboundState,
+  RoutingStateRow,
+  ThreadRow,
   ChangeInput,
   ChangeRow,
   ContactHistoryRow,
@@ -49,7 +62,7 @@ export interface HubStore {
   close(): Promise<void>;
 }
 
-export interface StoreReader {
+export interface StoreReader extends QaStoreReader {
   headSeq(): Promise<number>;
   getMeta(key: string): Promise<string | null>;
 
@@ -88,13 +101,52 @@ export interface StoreReader {
   latestVisibleSeq(scope: ScopeKey, after: number): Promise<number | null>;
   visibleConversationIds(scope: ScopeKey): Promise<string[]>;
 
+  // ---- channels (hub-only rows) ----
+  getInbound(channel: Channel, dedupeKey: string): Promise<InboundRecordRow | null>;
+  getInboundById(id: string): Promise<InboundRecordRow | null>;
+  /** Rows in `state`, oldest first (pending rows are finished after a restart). */
+  inboundInState(state: InboundRecordRow['state'], limit: number): Promise<InboundRecordRow[]>;
+  /** The identity with this channel address, if any. */
+  findIdentity(channel: Channel, externalId: string): Promise<ContactIdentityRow | null>;
+  /** Identities with this address on any of `channels` (automatic linking by a verified phone/e-mail). */
+  identitiesByExternalId(externalId: string, channels: readonly Channel[]): Promise<ContactIdentityRow[]>;
+  getIdentity(id: string): Promise<ContactIdentityRow | null>;
+  getOutbound(messageId: string): Promise<OutboundRow | null>;
+  /** Rows due to be (re)tried: state waiting, nextAttemptAt <= now, oldest first. */
+  dueOutbound(now: number, limit: number): Promise<OutboundRow[]>;
+  outboundInState(state: OutboundState, limit: number): Promise<OutboundRow[]>;
+  /** Outbound rows to one identity in the given states, oldest first (widget replay after reconnect). */
+  outboundForIdentity(identityId: string, states: readonly OutboundState[], limit: number): Promise<OutboundRow[]>;
+  outboundByProvider(channel: Channel, providerId: string): Promise<OutboundRow | null>;
+  getThread(conversationId: string): Promise<ThreadRow | null>;
+  /** Conversations talking to this identity, newest activity first. */
+  threadsOfIdentity(identityId: string): Promise<ThreadRow[]>;
+  getChannelRef(channel: Channel, ref: string): Promise<ChannelRefRow | null>;
+  refsOfConversation(conversationId: string): Promise<ChannelRefRow[]>;
+  getAttachment(id: string): Promise<AttachmentRow | null>;
+  attachmentsOfMessage(messageId: string): Promise<Omit<AttachmentRow, 'data'>[]>;
+  mergesOf(contactId: string): Promise<ContactMergeRow[]>;
+  getDeviceBinding(deviceId: string): Promise<DeviceBindingRow | null>;
+  getAlertState(contactId: string, kind: DeviceReadingData['kind']): Promise<Record<string, unknown> | null>;
+  alertsOf(contactId: string): Promise<DeviceAlertRow[]>;
+  /** Readings of one kind measured in [from, to], oldest first, at most `limit` (the newest ones). */
+  readingsBetween(contactId: string, kind: DeviceReadingData['kind'], from: number, to: number, limit: number): Promise<DeviceReadingRow[]>;
+  /** The newest `limit` messages of a conversation, oldest first. */
+  lastMessages(conversationId: string, limit: number): Promise<MessageRow[]>;
+  deviceBindingsOf(contactId: string): Promise<DeviceBindingRow[]>;
+  getRoutingState(conversationId: string): Promise<RoutingStateRow | null>;
+  /** Routed conversations not yet assigned (the waiting line of every queue). */
+  waitingRouted(): Promise<RoutingStateRow[]>;
+  /** Open (not resolved) conversations per assignee: the agents' current load. */
+  openLoadByAssignee(): Promise<Record<string, number>>;
+
   auditHead(): Promise<AuditRow | null>;
   /** Audit rows with id > afterId in id order (for verification). */
   auditPage(afterId: number, limit: number): Promise<AuditRow[]>;
   auditCount(): Promise<number>;
 }
 
-export interface StoreTx extends StoreReader {
+export interface StoreTx extends StoreReader, QaStoreWriter {
   setMeta(key: string, value: string): Promise<void>;
 
   insertTeam(row: TeamRow): Promise<void>;
@@ -123,6 +175,27 @@ export interface StoreTx extends StoreReader {
   insertNote(row: NoteRow): Promise<void>;
   upsertKnowledgeItem(row: KnowledgeItemRow): Promise<void>;
   upsertRule(row: RuleRow): Promise<void>;
+
+  /** Delivery status write-back of an outbound message (the change row is the caller's). */
+  setDelivery(messageId: string, status: MessageRow['deliveryStatus'], failureReason: string | null): Promise<void>;
+  updateIdentity(id: string, patch: Partial<Omit<ContactIdentityRow, 'id'>>): Promise<void>;
+  /** Moves a contact's readings to another contact (merge). */
+  moveReadings(fromContactId: string, intoContactId: string): Promise<number>;
+
+  insertInbound(row: InboundRecordRow): Promise<void>;
+  updateInbound(id: string, patch: Partial<Omit<InboundRecordRow, 'id' | 'channel' | 'dedupeKey' | 'raw'>>): Promise<void>;
+  insertOutbound(row: OutboundRow): Promise<void>;
+  updateOutbound(messageId: string, patch: Partial<Omit<OutboundRow, 'messageId'>>): Promise<void>;
+  upsertThread(row: ThreadRow): Promise<void>;
+  /** Inserts unless (channel, ref) exists; answers whether it was new. */
+  putChannelRef(row: ChannelRefRow): Promise<boolean>;
+  insertAttachment(row: AttachmentRow): Promise<void>;
+  bindAttachment(id: string, messageId: string, conversationId: string): Promise<void>;
+  insertMerge(row: Omit<ContactMergeRow, 'id'>): Promise<number>;
+  putDeviceBinding(row: DeviceBindingRow): Promise<void>;
+  putAlertState(contactId: string, kind: DeviceReadingData['kind'], state: Record<string, unknown>, at: number): Promise<void>;
+  insertAlert(row: DeviceAlertRow): Promise<void>;
+  putRoutingState(row: RoutingStateRow): Promise<void>;
 
   /** Appends to the change log; answers the new seq. */
   appendChange(change: ChangeInput): Promise<number>;

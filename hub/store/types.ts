@@ -10,6 +10,7 @@ import type {
   Role,
   RuleData,
 } from '../../shared/sync/entities';
+import type { Channel } from '../../shared/domain/types';
 
 /**
  * Row shapes the hub's handlers see. They are plain data, independent of the SQL
@@ -151,4 +152,110 @@ export interface PullPage {
   head: number;
   /** More visible rows exist after the last one returned. */
   hasMore: boolean;
+}
+
+// ---- channels (hub-only rows) ----------------------------------------------
+
+export type InboundState = 'pending' | 'ingested' | 'ignored' | 'failed';
+
+/** A payload a channel accepted (kept for audit) with its de-duplication key. */
+export interface InboundRecordRow {
+  id: string;
+  channel: Channel;
+  dedupeKey: string;
+  receivedAt: number;
+  state: InboundState;
+  reason: string | null;
+  contactId: string | null;
+  conversationId: string | null;
+  messageId: string | null;
+  raw: string;
+  rawBytes: number;
+}
+
+export type OutboundState = 'waiting' | 'sending' | 'sent' | 'delivered' | 'failed' | 'cancelled';
+
+export interface OutboundRow {
+  messageId: string;
+  conversationId: string;
+  channel: Channel;
+  identityId: string | null;
+  state: OutboundState;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  providerId: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ThreadRow {
+  conversationId: string;
+  channel: Channel;
+  identityId: string;
+  subject: string | null;
+  meta: Record<string, unknown>;
+  updatedAt: number;
+}
+
+export interface ChannelRefRow {
+  channel: Channel;
+  ref: string;
+  conversationId: string;
+  messageId: string | null;
+  createdAt: number;
+}
+
+export interface AttachmentRow {
+  id: string;
+  channel: Channel;
+  ownerKey: string | null;
+  messageId: string | null;
+  conversationId: string | null;
+  filename: string;
+  mime: string;
+  size: number;
+  sha256: string;
+  data: Buffer;
+  createdAt: number;
+}
+
+export interface ContactMergeRow {
+  id: number;
+  fromContactId: string;
+  intoContactId: string;
+  at: number;
+  actor: string;
+  reason: string | null;
+  detail: Record<string, unknown>;
+}
+
+export interface DeviceBindingRow {
+  deviceId: string;
+  contactId: string;
+  label: string | null;
+  createdAt: number;
+}
+
+export interface DeviceAlertRow {
+  id: string;
+  contactId: string;
+  kind: DeviceReadingData['kind'];
+  level: 'abnormal' | 'critical';
+  reason: string;
+  conversationId: string;
+  messageId: string;
+  readingIds: string[];
+  createdAt: number;
+}
+
+export interface RoutingStateRow {
+  conversationId: string;
+  queueId: string;
+  enqueuedAt: number;
+  language: string;
+  department: string | null;
+  overflowedAt: number | null;
+  assignedAt: number | null;
+  updatedAt: number;
 }

@@ -26,6 +26,10 @@ interface Client {
 
 export interface SocketRegistry {
   count(): number;
+  /** Users with at least one authenticated socket (a live workstation): routing's presence. */
+  onlineUserIds(): ReadonlySet<string>;
+  /** Authenticated sockets now: who is connected from where (the supervisor dashboard's presence). */
+  connected(): { userId: string; workstationId: string }[];
   closeAll(code: number, reason: string): void;
 }
 
@@ -176,6 +180,8 @@ export function registerSyncSocket(app: FastifyInstance, ctx: HubContext): Socke
 
   return {
     count: () => clients.size,
+    onlineUserIds: () => new Set([...clients].filter((c) => c.auth !== null).map((c) => c.auth!.userId)),
+    connected: () => [...clients].flatMap((c) => (c.auth ? [{ userId: c.auth.userId, workstationId: c.auth.workstationId }] : [])),
     closeAll(code, reason) {
       for (const c of [...clients]) close(c, code, reason);
     },

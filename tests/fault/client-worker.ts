@@ -13,6 +13,17 @@ if (!dataDir || !hubUrl || !username || !password || !keyHex) throw new Error('u
 
 type Req = { id: number; op: string; method?: string; input?: unknown };
 
+// Listen on the IPC channel from the first moment: it keeps this process alive while
+// the workstation starts (a start that waits only on unref'd timers would otherwise
+// let Node exit quietly with code 0).
+let handle: ((req: Req) => void) | null = null;
+const early: Req[] = [];
+process.on('message', (raw) => {
+  const req = raw as Req;
+  if (handle) handle(req);
+  else early.push(req);
+});
+
 async function main() {
   const first = !existsSync(join(dataDir!, 'replica.db'));
   let seed = Number(seedText ?? '1') >>> 0;
@@ -42,8 +53,7 @@ async function main() {
   }
   process.send?.({ type: 'ready' });
 
-  process.on('message', (raw) => {
-    const req = raw as Req;
+  handle = (req: Req) => {
     void (async () => {
       try {
         if (req.op === 'call') {
@@ -75,7 +85,8 @@ async function main() {
         process.send?.({ type: 'reply', id: req.id, error: String(e) });
       }
     })();
-  });
+  };
+  for (const req of early.splice(0)) handle(req);
 }
 
 main().catch((e) => {

@@ -1,12 +1,13 @@
 import type Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import { and, asc, eq, gt, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, getTableColumns, eq, gt, gte, inArray, isNull, lte, ne, sql, type SQL } from 'drizzle-orm';
 import { ulid } from 'ulid';
 import * as s from '../../../db/hub/schema';
 import type { Entity } from '../../../shared/sync/entities';
 import type { HubStore, StoreTx } from '../store';
 import type { AuditRow, ChangeRow, PullPage, ScopeKey } from '../types';
 import { openHubDatabase } from './open';
+import { qaMethods } from './qa';
 import { MY_CONVERSATIONS_CTE, VISIBLE_CHANGE } from './scope-sql';
 
 type Db = BetterSQLite3Database<typeof s>;
@@ -54,6 +55,7 @@ function makeTx(db: Db, sqlite: Database.Database): StoreTx {
     db.select({ teamId: s.teamMembers.teamId }).from(s.teamMembers).where(eq(s.teamMembers.userId, userId)).orderBy(asc(s.teamMembers.teamId)).all().map((r) => r.teamId);
 
   return {
+    ...qaMethods(db, sqlite),
     async headSeq() {
       const row = headStmt.get() as { seq: number } | undefined;
       return row?.seq ?? 0;
@@ -165,6 +167,133 @@ function makeTx(db: Db, sqlite: Database.Database): StoreTx {
     async visibleConversationIds(scope) {
       return (visibleConvsStmt.all(scopeParams(scope)) as { id: string }[]).map((r) => r.id);
     },
+    // ---- channels ----
+    async getInbound(channel, dedupeKey) {
+      return one(db.select().from(s.channelInbound).where(and(eq(s.channelInbound.channel, channel), eq(s.channelInbound.dedupeKey, dedupeKey))).all());
+    },
+    async getInboundById(id) {
+      return one(db.select().from(s.channelInbound).where(eq(s.channelInbound.id, id)).all());
+    },
+    async inboundInState(state, limit) {
+      return db.select().from(s.channelInbound).where(eq(s.channelInbound.state, state)).orderBy(asc(s.channelInbound.receivedAt), asc(s.channelInbound.id)).limit(limit).all();
+    },
+    async findIdentity(channel, externalId) {
+      return one(db.select().from(s.contactIdentities).where(and(eq(s.contactIdentities.channel, channel), eq(s.contactIdentities.externalId, externalId))).all());
+    },
+    async identitiesByExternalId(externalId, channels) {
+      if (channels.length === 0) return [];
+      return db
+        .select()
+        .from(s.contactIdentities)
+        .where(and(eq(s.contactIdentities.externalId, externalId), inArray(s.contactIdentities.channel, [...channels])))
+        .orderBy(asc(s.contactIdentities.id))
+        .all();
+    },
+    async getIdentity(id) {
+      return one(db.select().from(s.contactIdentities).where(eq(s.contactIdentities.id, id)).all());
+    },
+    async getOutbound(messageId) {
+      return one(db.select().from(s.channelOutbox).where(eq(s.channelOutbox.messageId, messageId)).all());
+    },
+    async dueOutbound(now, limit) {
+      return db
+        .select()
+        .from(s.channelOutbox)
+        .where(and(eq(s.channelOutbox.state, 'waiting'), lte(s.channelOutbox.nextAttemptAt, now)))
+        .orderBy(asc(s.channelOutbox.nextAttemptAt), asc(s.channelOutbox.messageId))
+        .limit(limit)
+        .all();
+    },
+    async outboundInState(state, limit) {
+      return db.select().from(s.channelOutbox).where(eq(s.channelOutbox.state, state)).orderBy(asc(s.channelOutbox.createdAt)).limit(limit).all();
+    },
+    async outboundForIdentity(identityId, states, limit) {
+      return db
+        .select()
+        .from(s.channelOutbox)
+        .where(and(eq(s.channelOutbox.identityId, identityId), inArray(s.channelOutbox.state, [...states])))
+        .orderBy(asc(s.channelOutbox.createdAt), asc(s.channelOutbox.messageId))
+        .limit(limit)
+        .all();
+    },
+    async outboundByProvider(channel, providerId) {
+      return one(db.select().from(s.channelOutbox).where(and(eq(s.channelOutbox.channel, channel), eq(s.channelOutbox.providerId, providerId))).all());
+    },
+    async getThread(conversationId) {
+      return one(db.select().from(s.channelThreads).where(eq(s.channelThreads.conversationId, conversationId)).all());
+    },
+    async threadsOfIdentity(identityId) {
+      return db.select().from(s.channelThreads).where(eq(s.channelThreads.identityId, identityId)).orderBy(desc(s.channelThreads.updatedAt)).all();
+    },
+    async getChannelRef(channel, ref) {
+      return one(db.select().from(s.channelRefs).where(and(eq(s.channelRefs.channel, channel), eq(s.channelRefs.ref, ref))).all());
+    },
+    async refsOfConversation(conversationId) {
+      return db.select().from(s.channelRefs).where(eq(s.channelRefs.conversationId, conversationId)).orderBy(asc(s.channelRefs.createdAt)).all();
+    },
+    async getAttachment(id) {
+      return one(db.select().from(s.attachments).where(eq(s.attachments.id, id)).all());
+    },
+    async attachmentsOfMessage(messageId) {
+      const { data: _d, ...cols } = getTableColumns(s.attachments);
+      return db.select(cols).from(s.attachments).where(eq(s.attachments.messageId, messageId)).orderBy(asc(s.attachments.createdAt)).all();
+    },
+    async mergesOf(contactId) {
+      return db
+        .select()
+        .from(s.contactMerges)
+        .where(sql`${s.contactMerges.fromContactId} = ${contactId} OR ${s.contactMerges.intoContactId} = ${contactId}`)
+        .orderBy(asc(s.contactMerges.id))
+        .all();
+    },
+    async getDeviceBinding(deviceId) {
+      return one(db.select().from(s.deviceBindings).where(eq(s.deviceBindings.deviceId, deviceId)).all());
+    },
+    async getAlertState(contactId, kind) {
+      return one(db.select().from(s.deviceAlertState).where(and(eq(s.deviceAlertState.contactId, contactId), eq(s.deviceAlertState.kind, kind))).all())?.state ?? null;
+    },
+    async alertsOf(contactId) {
+      return db.select().from(s.deviceAlerts).where(eq(s.deviceAlerts.contactId, contactId)).orderBy(asc(s.deviceAlerts.createdAt), asc(s.deviceAlerts.id)).all();
+    },
+    async readingsBetween(contactId, kind, from, to, limit) {
+      const rows = db
+        .select()
+        .from(s.deviceReadings)
+        .where(and(eq(s.deviceReadings.contactId, contactId), eq(s.deviceReadings.kind, kind), gte(s.deviceReadings.measuredAt, from), lte(s.deviceReadings.measuredAt, to)))
+        .orderBy(desc(s.deviceReadings.measuredAt), desc(s.deviceReadings.id))
+        .limit(limit)
+        .all();
+      return rows.reverse();
+    },
+    async lastMessages(conversationId, limit) {
+      return db
+        .select()
+        .from(s.messages)
+        .where(eq(s.messages.conversationId, conversationId))
+        .orderBy(desc(s.messages.createdAt), desc(s.messages.id))
+        .limit(limit)
+        .all()
+        .reverse();
+    },
+    async deviceBindingsOf(contactId) {
+      return db.select().from(s.deviceBindings).where(eq(s.deviceBindings.contactId, contactId)).orderBy(asc(s.deviceBindings.deviceId)).all();
+    },
+    async getRoutingState(conversationId) {
+      return one(db.select().from(s.routingState).where(eq(s.routingState.conversationId, conversationId)).all());
+    },
+    async waitingRouted() {
+      return db.select().from(s.routingState).where(isNull(s.routingState.assignedAt)).orderBy(asc(s.routingState.enqueuedAt), asc(s.routingState.conversationId)).all();
+    },
+    async openLoadByAssignee() {
+      const rows = db
+        .select({ assigneeId: s.conversations.assigneeId, n: sql<number>`count(*)` })
+        .from(s.conversations)
+        .where(and(ne(s.conversations.status, 'resolved'), sql`${s.conversations.assigneeId} IS NOT NULL`))
+        .groupBy(s.conversations.assigneeId)
+        .all();
+      return Object.fromEntries(rows.map((r) => [r.assigneeId!, Number(r.n)]));
+    },
+
     async auditHead() {
       return one(db.select().from(s.auditLog).orderBy(sql`${s.auditLog.id} DESC`).limit(1).all()) as AuditRow | null;
     },
@@ -267,6 +396,57 @@ function makeTx(db: Db, sqlite: Database.Database): StoreTx {
     },
     async upsertRule(row) {
       db.insert(s.rules).values(row).onConflictDoUpdate({ target: s.rules.id, set: row }).run();
+    },
+    async setDelivery(messageId, status, failureReason) {
+      db.update(s.messages).set({ deliveryStatus: status, failureReason }).where(eq(s.messages.id, messageId)).run();
+    },
+    async updateIdentity(id, patch) {
+      db.update(s.contactIdentities).set(patch).where(eq(s.contactIdentities.id, id)).run();
+    },
+    async moveReadings(fromContactId, intoContactId) {
+      return db.update(s.deviceReadings).set({ contactId: intoContactId }).where(eq(s.deviceReadings.contactId, fromContactId)).run().changes;
+    },
+    async insertInbound(row) {
+      db.insert(s.channelInbound).values(row).run();
+    },
+    async updateInbound(id, patch) {
+      db.update(s.channelInbound).set(patch).where(eq(s.channelInbound.id, id)).run();
+    },
+    async insertOutbound(row) {
+      db.insert(s.channelOutbox).values(row).run();
+    },
+    async updateOutbound(messageId, patch) {
+      db.update(s.channelOutbox).set(patch).where(eq(s.channelOutbox.messageId, messageId)).run();
+    },
+    async upsertThread(row) {
+      db.insert(s.channelThreads).values(row).onConflictDoUpdate({ target: s.channelThreads.conversationId, set: row }).run();
+    },
+    async putChannelRef(row) {
+      return db.insert(s.channelRefs).values(row).onConflictDoNothing().run().changes > 0;
+    },
+    async insertAttachment(row) {
+      db.insert(s.attachments).values(row).run();
+    },
+    async bindAttachment(id, messageId, conversationId) {
+      db.update(s.attachments).set({ messageId, conversationId }).where(eq(s.attachments.id, id)).run();
+    },
+    async insertMerge(row) {
+      return Number(db.insert(s.contactMerges).values(row).run().lastInsertRowid);
+    },
+    async putDeviceBinding(row) {
+      db.insert(s.deviceBindings).values(row).onConflictDoUpdate({ target: s.deviceBindings.deviceId, set: row }).run();
+    },
+    async putAlertState(contactId, kind, state, at) {
+      db.insert(s.deviceAlertState)
+        .values({ contactId, kind, state, updatedAt: at })
+        .onConflictDoUpdate({ target: [s.deviceAlertState.contactId, s.deviceAlertState.kind], set: { state, updatedAt: at } })
+        .run();
+    },
+    async insertAlert(row) {
+      db.insert(s.deviceAlerts).values(row).run();
+    },
+    async putRoutingState(row) {
+      db.insert(s.routingState).values(row).onConflictDoUpdate({ target: s.routingState.conversationId, set: row }).run();
     },
     async appendChange(c) {
       const res = db

@@ -3,6 +3,7 @@ import { SYNC_LIMITS } from '../../../shared/sync/limits';
 import { statusAfterReply } from '../../../shared/sync/rules';
 import { putConversation, putMessage } from '../changes';
 import type { MessageRow } from '../../store/types';
+import { firstAttemptAt, planRoute } from '../../channels/outbound';
 import { Rejection, visibleConversation, type Applier } from './types';
 
 export const PREVIEW_CHARS = 120;
@@ -16,6 +17,10 @@ export const messageSend: Applier<'message.send'> = async (c, args) => {
   if (doors.length > 0 && doors.every((i) => i.consent === 'withdrawn')) {
     throw new Rejection(HubErrorCode.consentWithdrawn, 'The patient withdrew consent on this channel');
   }
+  // Where it will be delivered (the patient's own thread, or their preferred
+  // channel for phone/device conversations); an opted-out route refuses it here.
+  const route = await planRoute(c.tx, conv);
+  if (route.kind === 'blocked') throw new Rejection(HubErrorCode.consentWithdrawn, 'The patient withdrew consent on the channel this reply would go to');
   const message: MessageRow = {
     id: args.messageId,
     conversationId: conv.id,
@@ -32,6 +37,20 @@ export const messageSend: Applier<'message.send'> = async (c, args) => {
     recalledAt: null,
   };
   await c.tx.insertMessage(message);
+  // The channel send is due only after the recall window (hub/channels/outbound.ts).
+  await c.tx.insertOutbound({
+    messageId: message.id,
+    conversationId: conv.id,
+    channel: route.channel,
+    identityId: route.identity?.id ?? null,
+    state: 'waiting',
+    attempts: 0,
+    nextAttemptAt: firstAttemptAt(c.now),
+    lastError: null,
+    providerId: null,
+    createdAt: c.now,
+    updatedAt: c.now,
+  });
   const status = statusAfterReply(conv.status);
   const updated = { ...conv, status, lastMessageAt: c.now, lastMessagePreview: args.body.slice(0, PREVIEW_CHARS), updatedAt: c.now };
   await c.tx.updateConversation(conv.id, { status, lastMessageAt: updated.lastMessageAt, lastMessagePreview: updated.lastMessagePreview, updatedAt: c.now });
@@ -55,6 +74,8 @@ export const messageRecall: Applier<'message.recall'> = async (c, args) => {
     throw new Rejection(HubErrorCode.recallWindowClosed, `Recall window of ${SYNC_LIMITS.recallWindowMs} ms has passed`);
   }
   await c.tx.shredMessage(message.id, c.now);
+  // A recalled reply is never handed to the patient's channel.
+  if ((await c.tx.getOutbound(message.id))?.state === 'waiting') await c.tx.updateOutbound(message.id, { state: 'cancelled', lastError: 'recalled', updatedAt: c.now });
   const shredded = (await c.tx.getMessage(message.id))!;
   const latest = (await c.tx.messagesOf(conv.id)).filter((m) => m.recalledAt === null).at(-1);
   const preview = latest ? latest.body.slice(0, PREVIEW_CHARS) : '';

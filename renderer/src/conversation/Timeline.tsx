@@ -2,6 +2,8 @@ import { useTranslation } from 'react-i18next';
 import type { TimelineItem } from '../../../shared/contract/conversations';
 import { formatMessageTime } from '../lib/format';
 import { useNow } from '../lib/useNow';
+import { localizeDeliveryFailure } from '../../../shared/i18n/channel-errors';
+import type { Language } from '../../../shared/domain/types';
 
 interface Props {
   items: TimelineItem[];
@@ -52,7 +54,7 @@ export function Timeline({ items, userNames, onRecall, onCancel }: Props) {
                 {item.direction === 'outbound' && !item.recalledAt ? (
                   <span className={`delivery delivery-${item.deliveryStatus}`} data-testid="delivery-status">
                     {t(`delivery.${item.deliveryStatus}`)}
-                    {item.failureReason ? ` · ${item.failureReason}` : ''}
+                    {item.failureReason ? ` · ${localizeDeliveryFailure(item.failureReason, i18n.language as Language)}` : ''}
                   </span>
                 ) : null}
                 {recallLeft > 0 && !item.recalledAt ? (
