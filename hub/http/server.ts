@@ -8,6 +8,7 @@ import { registerAuthRoutes } from '../auth/routes';
 import { registerSyncRoutes } from '../sync/routes';
 import { registerSyncSocket, type SocketRegistry } from '../sync/ws';
 import { registerQaRoutes } from '../qa/routes';
+import type { SurveySender } from '../qa/surveys';
 import { registerChannels, type Channels } from '../channels/runtime';
 import { registerWidgetRoutes } from '../widget/routes';
 import { errorBody, HubError, okBody } from './errors';
@@ -47,7 +48,8 @@ function mapFastifyError(e: FastifyError, url: string): HubError | null {
   return null;
 }
 
-export async function buildServer(ctx: HubContext): Promise<HubServer> {
+/** `surveySender`: how CSAT/NPS surveys reach patients (a channel adapter); without one, /qa/surveys/run answers 409. */
+export async function buildServer(ctx: HubContext, opts: { surveySender?: SurveySender | null } = {}): Promise<HubServer> {
   let closing = false;
   const app = Fastify({
     loggerInstance: ctx.log as FastifyBaseLogger,
@@ -112,7 +114,7 @@ export async function buildServer(ctx: HubContext): Promise<HubServer> {
   registerAuthRoutes(app, ctx);
   registerSyncRoutes(app, ctx);
   const sockets = registerSyncSocket(app, ctx);
-  registerQaRoutes(app, ctx, { presence: sockets });
+  registerQaRoutes(app, ctx, { presence: sockets, surveySender: opts.surveySender ?? null });
   const channels = await registerChannels(app, ctx, () => sockets.onlineUserIds());
   if (ctx.config.channels.webchat.enabled) registerWidgetRoutes(app);
 

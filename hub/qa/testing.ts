@@ -14,7 +14,6 @@ import { silentLogger } from '../log/logger';
 import { openSqliteStore } from '../store/sqlite/store';
 import type { StoreTx } from '../store/store';
 import { Notifier } from '../sync/notifier';
-import { registerQaRoutes } from './routes';
 import type { SurveySender } from './surveys';
 
 export interface QaTestHub {
@@ -33,8 +32,7 @@ export async function startQaHub(opts: { dataDir: string; demo?: boolean; port?:
   // Only into an empty hub (seedHubDemo refuses otherwise); a restart keeps the data.
   if (opts.demo ?? true) await seedHubDemo(store, loadHubDemo(DEFAULT_DEMO_PATH), ctx.now());
   if (opts.seed) await opts.seed(ctx);
-  const server = await buildServer(ctx);
-  if (!server.app.hasRoute({ method: 'GET', url: '/qa/dashboard' })) registerQaRoutes(server.app, ctx, { presence: server.sockets, surveySender: opts.surveySender ?? null });
+  const server = await buildServer(ctx, { surveySender: opts.surveySender ?? null });
   await server.app.listen({ port: opts.port ?? 0, host: '127.0.0.1' });
   const address = server.app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
