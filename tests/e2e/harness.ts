@@ -59,15 +59,16 @@ export async function launchBrowser(): Promise<Browser> {
  */
 export async function installBridge(page: Page, dispatch: Dispatcher): Promise<void> {
   await page.exposeBinding('__lanternInvoke', (_source, method: unknown, input: unknown) => dispatch(method, input));
-  await page.addInitScript(() => {
-    const w = window as unknown as { __lanternInvoke: (m: unknown, i: unknown) => Promise<unknown>; lantern?: unknown };
-    const invoke = w.__lanternInvoke;
+  // A string, not a function: bundlers (tsx/esbuild) may rewrite a function's source
+  // with helpers that do not exist in the page.
+  await page.addInitScript(`(() => {
+    const invoke = window.__lanternInvoke;
     Object.defineProperty(window, 'lantern', {
-      value: Object.freeze({ invoke: (method: string, input: unknown) => invoke(method, input) }),
+      value: Object.freeze({ invoke: (method, input) => invoke(method, input) }),
       writable: false,
       configurable: false,
     });
-  });
+  })();`);
 }
 
 /** Collects console errors and page errors so a test can assert a clean run. */

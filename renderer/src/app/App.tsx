@@ -30,6 +30,7 @@ interface Props {
 }
 
 const SEARCH_DELAY_MS = 150;
+const FIRST_PAGE = 100;
 
 function toContractFilter(f: InboxFilter): ConversationFilter {
   return {
@@ -74,12 +75,20 @@ export function App({ client, mode, onLock }: Props) {
   }, [filter, debouncedFilter.query]);
 
   const refreshInbox = useCallback(async () => {
-    const list = await call(client.conversations.list({ filter: toContractFilter(debouncedFilter), limit: 20_000, offset: 0 }));
-    if (list) {
-      setItems(list.items);
-      setTotal(list.total);
-      setTags(list.tags);
+    // The first screenful at once, then the rest: a 10,000-conversation inbox shows its
+    // top (urgent first) immediately instead of after the whole list has crossed the bridge.
+    const filter = toContractFilter(debouncedFilter);
+    const first = await call(client.conversations.list({ filter, limit: FIRST_PAGE, offset: 0 }));
+    if (!first) return;
+    setTotal(first.total);
+    setTags(first.tags);
+    if (first.total <= first.items.length) {
+      setItems(first.items);
+      return;
     }
+    setItems(first.items);
+    const all = await call(client.conversations.list({ filter, limit: 20_000, offset: 0 }));
+    if (all) setItems(all.items);
   }, [call, client, debouncedFilter]);
 
   useEffect(() => {
