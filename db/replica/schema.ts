@@ -1,4 +1,4 @@
-import { channels, conversationStatuses, deliveryStatuses, priorities, consentStates } from '../../shared/domain/types';
+import { channels, conversationStatuses, deliveryStatuses, priorities, consentStates, readingKinds, roles } from '../../shared/domain/types';
 import { sqliteTable, text, integer, real, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
 
 /**
@@ -107,7 +107,7 @@ export const deviceReadings = sqliteTable(
   {
     id: text('id').primaryKey(),
     contactId: text('contact_id').notNull().references(() => contacts.id),
-    kind: text('kind', { enum: ['glucose', 'bp', 'heart_rate', 'spo2', 'temperature', 'weight'] }).notNull(),
+    kind: text('kind', { enum: readingKinds }).notNull(),
     value: real('value').notNull(),
     value2: real('value2'),
     unit: text('unit').notNull(),
@@ -185,7 +185,7 @@ export const drafts = sqliteTable(
 export const users = sqliteTable('users', {
   id: text('id').primaryKey(),
   displayName: text('display_name').notNull(),
-  role: text('role', { enum: ['agent', 'nurse', 'supervisor', 'admin'] }).notNull(),
+  role: text('role', { enum: roles }).notNull(),
   teamIds: text('team_ids', { mode: 'json' }).$type<string[]>().notNull().default([]),
   updatedAt: integer('updated_at').notNull(),
   hubSeq: integer('hub_seq'),

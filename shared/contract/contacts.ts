@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { domain, method } from './define';
-import { channelSchema, consentSchema, conversationStatusSchema, idSchema } from '../domain/types';
+import { channelSchema, consentSchema, conversationStatusSchema, idSchema, readingKinds } from '../domain/types';
 
-export const readingKinds = ['glucose', 'bp', 'heart_rate', 'spo2', 'temperature', 'weight'] as const;
+export { readingKinds } from '../domain/types';
 
 export const contactProfileSchema = z.object({
   id: idSchema,

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { domain, method } from './define';
-import { idSchema } from '../domain/types';
+import { idSchema, roleSchema } from '../domain/types';
 
-export const roleSchema = z.enum(['agent', 'nurse', 'supervisor', 'admin']);
-export type Role = z.infer<typeof roleSchema>;
+export { roleSchema, type Role } from '../domain/types';
+
 
 export const usersDomain = domain('users', {
   list: method(

@@ -26,3 +26,12 @@ export type Language = z.infer<typeof languageSchema>;
 
 /** Identifiers are opaque strings from the hub or ULIDs made on the client. */
 export const idSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'id must be [A-Za-z0-9_-]');
+
+/** Staff roles; supervisors and admins see their teams' whole queues. */
+export const roles = ['agent', 'nurse', 'supervisor', 'admin'] as const;
+export const roleSchema = z.enum(roles);
+export type Role = z.infer<typeof roleSchema>;
+
+/** Device/typed reading kinds in canonical units (bp: value = systolic, value2 = diastolic). */
+export const readingKinds = ['glucose', 'bp', 'heart_rate', 'spo2', 'temperature', 'weight'] as const;
+export const readingKindSchema = z.enum(readingKinds);

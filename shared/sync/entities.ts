@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { channelSchema, consentSchema, conversationStatusSchema, deliveryStatusSchema, prioritySchema } from '../domain/types';
+import { channelSchema, consentSchema, conversationStatusSchema, deliveryStatusSchema, prioritySchema, readingKinds, roleSchema } from '../domain/types';
 
 /**
  * The `data` of each change in the pull stream, per entity. Field names are the
@@ -70,7 +70,7 @@ export const noteData = z.object({
   createdAt: z.number().int(),
 });
 
-export const readingKinds = ['glucose', 'bp', 'heart_rate', 'spo2', 'temperature', 'weight'] as const;
+export { readingKinds } from '../domain/types';
 export const deviceReadingData = z.object({
   id: z.string(),
   contactId: z.string(),
@@ -100,9 +100,7 @@ export const ruleData = z.object({
   updatedAt: z.number().int(),
 });
 
-export const roles = ['agent', 'nurse', 'supervisor', 'admin'] as const;
-export const roleSchema = z.enum(roles);
-export type Role = z.infer<typeof roleSchema>;
+export { roles, roleSchema, type Role } from '../domain/types';
 
 /** The staff directory (names for assignees, targets for `conversation.assign`). No secrets. */
 export const userData = z.object({
