@@ -174,10 +174,14 @@ export async function runFault(opts: FaultOptions): Promise<FaultReport> {
           count('client_sigstop');
           setTimeout(() => victim.resume(), 300 + random() * 1500);
         } else if (opts.hubFaults !== false && hub.child) {
-          hub.kill9();
+          await hub.kill9AndWait();
           count('hub_kill9');
           await sleep(100 + random() * 700);
-          await hub.start(false);
+          try {
+            await hub.startWithRetry(false);
+          } catch (e) {
+            violations.push(`hub restart failed: ${String(e)}`);
+          }
         }
       }
       await sleep(interval);
@@ -186,7 +190,7 @@ export async function runFault(opts: FaultOptions): Promise<FaultReport> {
 
     // Heal everything.
     proxy.heal();
-    if (!hub.child) await hub.start(false);
+    if (!hub.child) await hub.startWithRetry(false);
     for (const c of clients) c.resume();
     await sleep(1500);
     await Promise.all(clients.map((c) => c.start()));

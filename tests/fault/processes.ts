@@ -28,7 +28,8 @@ export class HubProcess {
     const args = ['--import', 'tsx', join(REPO, 'hub', 'cli.ts'), '--data', this.dataDir, '--port', String(this.port), ...(demo ? ['--demo'] : [])];
     const child = spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LANTERN_HUB_LOG_LEVEL: 'warn' } });
     this.child = child;
-    child.stderr?.resume();
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
     await new Promise<void>((resolve, reject) => {
       const rl = createInterface({ input: child.stdout! });
       const timer = setTimeout(() => reject(new Error('hub did not start in 60 s')), 60_000);
@@ -40,7 +41,7 @@ export class HubProcess {
       });
       child.once('exit', (code) => {
         clearTimeout(timer);
-        reject(new Error(`hub exited with ${code} during start`));
+        reject(new Error(`hub exited with ${code} during start: ${stderr}`));
       });
     });
     child.removeAllListeners('exit');
@@ -49,6 +50,30 @@ export class HubProcess {
   kill9(): void {
     this.child?.kill('SIGKILL');
     this.child = null;
+  }
+
+  /** kill -9 and wait until the process is gone (its port is free again). */
+  async kill9AndWait(): Promise<void> {
+    const c = this.child;
+    this.child = null;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      c.once('exit', () => resolve());
+      c.kill('SIGKILL');
+    });
+  }
+
+  /** Start, retrying a few times (a restart may race the old socket's release). */
+  async startWithRetry(demo: boolean, attempts = 5): Promise<void> {
+    for (let i = 1; ; i++) {
+      try {
+        await this.start(demo);
+        return;
+      } catch (e) {
+        if (i >= attempts) throw e;
+        await new Promise((r) => setTimeout(r, 300 * i));
+      }
+    }
   }
 
   async stop(): Promise<void> {
