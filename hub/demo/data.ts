@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { channelSchema, consentSchema, conversationStatusSchema, deliveryStatusSchema, prioritySchema } from '../../shared/domain/types';
+import { demoClinicSchema } from '../../shared/domain/demo';
 import { readingKinds, roleSchema } from '../../shared/sync/entities';
 
 /**
@@ -10,36 +10,7 @@ import { readingKinds, roleSchema } from '../../shared/sync/entities';
  * the hub-only `hub` key (teams, users with demo passwords, assignments,
  * readings, knowledge, rules).
  */
-export const hubDemoSchema = z.object({
-  version: z.literal(1),
-  contacts: z.array(
-    z.object({
-      id: z.string(),
-      displayName: z.string(),
-      sex: z.enum(['female', 'male', 'unknown']),
-      birthYear: z.number().int().nullable(),
-      preferredChannel: channelSchema,
-      conditions: z.array(z.string()),
-      medicines: z.array(z.string()),
-      allergies: z.array(z.string()),
-      identities: z.array(z.object({ channel: channelSchema, externalId: z.string(), verified: z.boolean(), consent: consentSchema })),
-    }),
-  ),
-  conversations: z.array(
-    z.object({
-      id: z.string(),
-      contactId: z.string(),
-      channel: channelSchema,
-      subject: z.string().nullable(),
-      status: conversationStatusSchema,
-      priority: prioritySchema,
-      tags: z.array(z.string()),
-      unread: z.number().int().nonnegative(),
-      messages: z
-        .array(z.object({ dir: z.enum(['inbound', 'outbound']), author: z.string(), body: z.string(), minutesAgo: z.number().nonnegative(), status: deliveryStatusSchema.optional() }))
-        .min(1),
-    }),
-  ),
+export const hubDemoSchema = demoClinicSchema.extend({
   hub: z.object({
     teams: z.array(z.object({ id: z.string(), name: z.string() })),
     users: z.array(z.object({ id: z.string(), username: z.string(), password: z.string().min(8), displayName: z.string(), role: roleSchema, teams: z.array(z.string()) })),

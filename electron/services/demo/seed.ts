@@ -1,52 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
-import { channelSchema, consentSchema, conversationStatusSchema, deliveryStatusSchema, prioritySchema } from '../../../shared/domain/types';
+import type { z } from 'zod';
+import { demoClinicSchema } from '../../../shared/domain/demo';
 import type { Replica } from '../replica/open';
 import * as t from '../../../db/replica/schema';
 
-const demoSchema = z.object({
-  version: z.literal(1),
-  contacts: z.array(
-    z.object({
-      id: z.string(),
-      displayName: z.string(),
-      sex: z.enum(['female', 'male', 'unknown']),
-      birthYear: z.number().int().nullable(),
-      preferredChannel: channelSchema,
-      conditions: z.array(z.string()),
-      medicines: z.array(z.string()),
-      allergies: z.array(z.string()),
-      identities: z.array(z.object({ channel: channelSchema, externalId: z.string(), verified: z.boolean(), consent: consentSchema })),
-    }),
-  ),
-  conversations: z.array(
-    z.object({
-      id: z.string(),
-      contactId: z.string(),
-      channel: channelSchema,
-      subject: z.string().nullable(),
-      status: conversationStatusSchema,
-      priority: prioritySchema,
-      tags: z.array(z.string()),
-      unread: z.number().int().nonnegative(),
-      messages: z
-        .array(
-          z.object({
-            dir: z.enum(['inbound', 'outbound']),
-            author: z.string(),
-            body: z.string(),
-            minutesAgo: z.number().nonnegative(),
-            status: deliveryStatusSchema.optional(),
-          }),
-        )
-        .min(1),
-    }),
-  ),
-});
-export type DemoData = z.infer<typeof demoSchema>;
+export type DemoData = z.infer<typeof demoClinicSchema>;
 
 export function loadDemoData(path: string): DemoData {
-  return demoSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+  return demoClinicSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
 }
 
 /**
