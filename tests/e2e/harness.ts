@@ -1,7 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { createWorkstation, type Workstation } from '../../electron/services/workstation';
+import { createStaticKeyStore } from '../../electron/services/replica/keystore';
+import { tempDir } from '../support/tmp';
 import { createAppProtocolHandler } from '../../electron/main/protocol';
 import type { Dispatcher } from '../../shared/contract/dispatch';
 
@@ -79,4 +83,31 @@ export function watchErrors(page: Page): string[] {
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
   });
   return errors;
+}
+
+/**
+ * The demo workstation (encrypted replica seeded with the demo clinic), the renderer
+ * server and a browser — what most end-to-end files start with. `close()` undoes all.
+ */
+export async function startDemoApp(prefix: string): Promise<{
+  ws: Workstation;
+  server: Awaited<ReturnType<typeof startRendererServer>>;
+  browser: Browser;
+  close: () => Promise<void>;
+}> {
+  const tmp = tempDir(prefix);
+  const ws = await createWorkstation({ dataDir: tmp.dir, keyStore: createStaticKeyStore(randomBytes(32), true), appVersion: 'e2e', hubUrl: null, demoDataPath: join(REPO_ROOT, 'resources', 'demo', 'demo.json') });
+  const server = await startRendererServer();
+  const browser = await launchBrowser();
+  return {
+    ws,
+    server,
+    browser,
+    async close() {
+      await browser.close();
+      await server.close();
+      await ws.close();
+      tmp.cleanup();
+    },
+  };
 }

@@ -1,31 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { createWorkstation, type Workstation } from '../../electron/services/workstation';
-import { createStaticKeyStore } from '../../electron/services/replica/keystore';
-import { tempDir } from '../support/tmp';
-import { installBridge, launchBrowser, REPO_ROOT, SCREENSHOT_DIR, startRendererServer, watchErrors } from './harness';
-
-const DEMO = join(REPO_ROOT, 'resources', 'demo', 'demo.json');
+import type { Workstation } from '../../electron/services/workstation';
+import { installBridge, startDemoApp, SCREENSHOT_DIR, type startRendererServer, watchErrors } from './harness';
 
 describe('workstation UI in real Chromium over an encrypted replica', () => {
   let browser: Browser;
   let server: Awaited<ReturnType<typeof startRendererServer>>;
   let ws: Workstation;
-  let tmp: ReturnType<typeof tempDir>;
+  let app: Awaited<ReturnType<typeof startDemoApp>>;
 
   beforeAll(async () => {
-    tmp = tempDir('lantern-e2e-');
-    ws = await createWorkstation({ dataDir: tmp.dir, keyStore: createStaticKeyStore(randomBytes(32), true), appVersion: 'e2e', hubUrl: null, demoDataPath: DEMO });
-    server = await startRendererServer();
-    browser = await launchBrowser();
+    app = await startDemoApp('lantern-e2e-');
+    ({ ws, server, browser } = app);
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await ws?.close();
-    tmp?.cleanup();
+    await app?.close();
   });
 
   async function openApp(viewport = { width: 1366, height: 820 }): Promise<{ page: Page; errors: string[] }> {
