@@ -147,7 +147,10 @@ async function start(): Promise<void> {
       updates: () => updateStatusView(updater?.status() ?? initialStatus(updates), readStagingUserId(userData)),
     },
   });
-  if (workstation.sync) watchSync(workstation.sync, log);
+  // Each sign-in opens a new session (sign-out closes the replica): watch each one's sync.
+  workstation.onSignedIn(({ sync }) => {
+    if (sync) watchSync(sync, log);
+  });
   ipcMain.handle(INVOKE_CHANNEL, createInvokeHandler(workstation.dispatch));
 
   const win = new BrowserWindow(buildWindowOptions({ preloadPath: runtime.preloadPath, isPackaged: app.isPackaged }));

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { createWorkstation, type Workstation } from './workstation';
+import { createWorkstation, REPLICA_FILE, type Workstation } from './workstation';
+import { openReplica } from './replica/open';
 import { createStaticKeyStore, createWrappedKeyStore } from './replica/keystore';
 import { outbox } from '../../db/replica/schema';
 import { tempDir, testKeyWrapper } from '../../tests/support/tmp';
@@ -18,10 +19,15 @@ describe('workstation services over a real encrypted replica', () => {
     cleanup();
   });
 
+  let dir = '';
+  let wrapper = testKeyWrapper();
+  const keyOf = (d: string) => createWrappedKeyStore(join(d, 'replica.key'), wrapper);
   async function start(hubUrl: string | null = null) {
     const t = tempDir();
     cleanup = t.cleanup;
-    ws = await createWorkstation({ dataDir: t.dir, keyStore: createWrappedKeyStore(join(t.dir, 'replica.key'), testKeyWrapper()), appVersion: '0.0.0-test', hubUrl, demoDataPath, now: () => 1_800_000_000_000 });
+    dir = t.dir;
+    wrapper = testKeyWrapper();
+    ws = await createWorkstation({ dataDir: t.dir, keyStore: keyOf(t.dir), appVersion: '0.0.0-test', hubUrl, demoDataPath, now: () => 1_800_000_000_000 });
     return ws;
   }
 
@@ -44,8 +50,14 @@ describe('workstation services over a real encrypted replica', () => {
     const w = await start('https://hub.example.invalid');
     // Signed out: the inbox is refused until sign-in, and nothing was seeded.
     expect(await w.dispatch('conversations.list', {})).toMatchObject({ ok: false, error: { code: 'session.signed_out' } });
-    expect(w.replica.sqlite.prepare('SELECT count(*) AS n FROM conversations').get()).toEqual({ n: 0 });
     expect(await w.dispatch('sync.status', {})).toMatchObject({ ok: true, value: { status: 'signed_out', queued: 0 } });
+    // With no stored session the replica was closed again right after start-up.
+    expect(() => w.replica).toThrow(/Signed out/);
+    expect(w.signedIn).toBe(false);
+    await w.close();
+    const again = openReplica({ path: join(dir, REPLICA_FILE), key: (await keyOf(dir).getOrCreateKey()).key, create: false });
+    expect(again.sqlite.prepare('SELECT count(*) AS n FROM conversations').get()).toEqual({ n: 0 });
+    again.close();
   });
 
   it('filters by status and channel', async () => {

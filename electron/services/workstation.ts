@@ -1,181 +1,162 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { contract } from '../../shared/contract';
-import { createDispatcher, type Dispatcher } from '../../shared/contract/dispatch';
-import type { Result } from '../../shared/contract/result';
-import type { Change, MeValue } from '../../shared/sync/protocol';
-import type { KeyStore } from './replica/keystore';
-import { openReplica, type Replica } from './replica/open';
-import { loadDemoData, seedDemo } from './demo/seed';
-import { loadWorkspaceDemo, seedWorkspaceDemo } from './demo/workspace-seed';
-import { DEMO_USER, type ServiceContext, type SessionUser } from './handlers/context';
-import { sessionHandlers } from './handlers/session';
-import { conversationsHandlers } from './handlers/conversations';
-import { messagesHandlers } from './handlers/messages';
-import { diagnosticsHandlers } from './handlers/diagnostics';
-import { notesHandlers } from './handlers/notes';
-import { draftsHandlers } from './handlers/drafts';
-import { contactsHandlers } from './handlers/contacts';
-import { cannedHandlers } from './handlers/canned';
-import { usersHandlers } from './handlers/users';
-import { syncHandlers } from './handlers/sync';
-import { knowledgeHandlers, loadSeedKnowledge } from './handlers/knowledge';
-import { supervisorHandlers } from './handlers/supervisor';
-import { hasUnlockPassword, setUnlockPassword } from './handlers/lock';
-import { SyncClient } from './sync/client';
-import { consoleHandlers, policyHandlers } from './diagnostics/handlers';
-import type { ConsoleOptions } from './diagnostics/types';
+import { contract, type Contract } from '../../shared/contract';
+import { createDispatcher, type Dispatcher, type Handlers } from '../../shared/contract/dispatch';
+import { ContractErrorCode, LanternError, type Result } from '../../shared/contract/result';
+import type { Language } from '../../shared/domain/types';
+import { policyHandlers } from './diagnostics/handlers';
+import { readLanguage } from './handlers/session';
+import type { Replica } from './replica/open';
+import { openSession, type SessionRuntime } from './session-runtime';
+import type { SyncClient } from './sync/client';
+import type { Log, WorkstationOptions } from './workstation-options';
 
-export type Log = (level: 'info' | 'warn' | 'error', msg: string, extra?: unknown) => void;
-
-export interface WorkstationOptions {
-  dataDir: string;
-  keyStore: KeyStore;
-  appVersion: string;
-  hubUrl: string | null;
-  /** Seed this demo clinic into a new replica when no hub is configured. */
-  demoDataPath?: string;
-  /** Staff, queues, readings and canned replies of the demo clinic (resources/demo/workspace.json). */
-  demoWorkspacePath?: string;
-  nativeBinding?: string;
-  log?: Log;
-  now?: () => number;
-  /** Seed knowledge (resources/knowledge); default: beside the demo data. */
-  knowledgeDir?: string | null;
-  /** Idle minutes before the workspace locks (hospital policy). */
-  autoLockMinutes?: number;
-  /** Public demo accounts to show on the sign-in screen (embedded demo hub only). */
-  demoAccounts?: { username: string; password: string; role: string; displayName: string }[];
-  /** Diagnostics console surroundings (log folder, versions, updater state, …) and the machine policy view. */
-  console?: ConsoleOptions;
-  /** Sync tuning (tests and the fault harness). */
-  sync?: { pollMs?: number; pullLimit?: number; random?: () => number; onApplied?: (changes: Change[]) => void };
-}
+export { REPLICA_FILE, DEMO_UNLOCK_PASSWORD } from './session-runtime';
+export type { Log, WorkstationOptions } from './workstation-options';
 
 export interface Workstation {
   readonly dispatch: Dispatcher;
+  /** The open replica. Throws while signed out: the replica is closed and its key is not in memory. */
   readonly replica: Replica;
-  /** The sync engine when a hub is configured. */
+  /** The sync engine of the signed-in session (null in demo mode and while signed out). */
   readonly sync: SyncClient | null;
+  /** True while a user is signed in (always in demo mode). */
+  readonly signedIn: boolean;
+  /** Called with each session that signs in (and at once for the current one). Returns an unsubscribe. */
+  onSignedIn(listener: (session: { sync: SyncClient | null }) => void): () => void;
   close(): Promise<void>;
 }
 
-export const REPLICA_FILE = 'replica.db';
-/** The demo clinic's unlock password (documented in the README; demo data only). */
-export const DEMO_UNLOCK_PASSWORD = 'demo';
-
-const PENDING_USER: SessionUser = { id: 'pending-login', name: '', role: 'agent', teamIds: [] };
-
-/** Methods that change the replica and queue work for the hub: a sync cycle follows them. */
-const MUTATING = new Set([
-  'messages.queueReply',
-  'messages.recall',
-  'messages.cancelQueued',
-  'notes.add',
-  'conversations.setStatus',
-  'conversations.assign',
-  'conversations.setPriority',
-  'conversations.setTags',
-]);
-/** What still works while the screen is locked. */
-const WHILE_LOCKED = new Set(['session.info', 'session.unlock', 'session.setLanguage', 'sync.status', 'sync.login', 'sync.logout', 'policy.get']);
-
-function userFrom(me: MeValue): SessionUser {
-  return { id: me.user.id, name: me.user.displayName, role: me.user.role, teamIds: me.teams.map((t) => t.id) };
-}
+/** What answers while nobody is signed in: the sign-in screen's calls only. */
+const signedOutContract = {
+  session: { info: contract.session.info, setLanguage: contract.session.setLanguage },
+  sync: { status: contract.sync.status, login: contract.sync.login, logout: contract.sync.logout },
+  policy: contract.policy,
+} as const;
 
 /**
  * Everything the workstation does, in plain Node: Electron's main process, the
  * Chromium test harness and the fault harness all wire this same object.
+ *
+ * With a hub, the replica is open only while a user is signed in: start-up opens
+ * it to resume a stored session and closes it again when there is none, and
+ * sign-out closes it (sync stopped, connection closed, key gone from memory).
+ * Nothing on disk is wiped — queued replies wait in the encrypted file for the
+ * next sign-in. Demo mode (no hub) has no sign-out; the lock screen guards it.
  */
 export async function createWorkstation(opts: WorkstationOptions): Promise<Workstation> {
   const log: Log = opts.log ?? (() => undefined);
-  mkdirSync(opts.dataDir, { recursive: true });
-  const { key, created } = await opts.keyStore.getOrCreateKey();
-  const replica = openReplica({ path: join(opts.dataDir, REPLICA_FILE), key, create: created, ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}) });
-  key.fill(0);
-  if (created && !opts.hubUrl && opts.demoDataPath) {
-    const now = opts.now?.() ?? Date.now();
-    const seeded = seedDemo(replica, loadDemoData(opts.demoDataPath), now);
-    const workspacePath = opts.demoWorkspacePath ?? join(dirname(opts.demoDataPath), 'workspace.json');
-    seedWorkspaceDemo(replica, loadWorkspaceDemo(workspacePath), now);
-    log('info', 'demo clinic seeded', seeded);
-  }
-  if (!opts.hubUrl && !hasUnlockPassword(replica)) setUnlockPassword(replica, DEMO_UNLOCK_PASSWORD);
-
-  const ctx: ServiceContext = {
-    replica,
-    appVersion: opts.appVersion,
-    hubUrl: opts.hubUrl,
-    now: opts.now ?? Date.now,
-    session: { user: opts.hubUrl ? PENDING_USER : DEMO_USER, locked: false },
-    autoLockMinutes: opts.autoLockMinutes ?? 5,
-    demoAccounts: opts.demoAccounts ?? null,
+  let current: SessionRuntime | null = await openSession(opts, log);
+  let language: Language = readLanguage(current.ctx);
+  const schemaVersion = current.replica.schemaVersion;
+  let leftBehind = { queued: 0, rejected: 0 };
+  const listeners = new Set<(session: { sync: SyncClient | null }) => void>();
+  // Sign-in and sign-out never interleave.
+  let transition: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = transition.then(fn, fn);
+    transition = next.catch(() => undefined);
+    return next;
   };
 
-  const sync = opts.hubUrl
-    ? new SyncClient({
-        replica,
-        hubUrl: opts.hubUrl,
-        log,
-        ...(opts.sync?.pollMs ? { pollMs: opts.sync.pollMs } : {}),
-        ...(opts.sync?.pullLimit ? { pullLimit: opts.sync.pullLimit } : {}),
-        ...(opts.sync?.random ? { random: opts.sync.random } : {}),
-        ...(opts.sync?.onApplied ? { onApplied: opts.sync.onApplied } : {}),
-        ...(opts.now ? { now: opts.now } : {}),
-        onUser: (me) => {
-          ctx.session.user = me ? userFrom(me) : PENDING_USER;
-        },
-      })
-    : null;
+  const closeCurrent = async (why: string) => {
+    const rt = current;
+    if (!rt) return;
+    current = null;
+    language = readLanguage(rt.ctx);
+    if (rt.sync) {
+      const s = rt.sync.snapshot();
+      leftBehind = { queued: s.queued, rejected: s.rejected };
+    }
+    await rt.close();
+    log('info', `replica closed (${why})`, leftBehind);
+  };
 
-  const knowledgeDir = opts.knowledgeDir !== undefined ? opts.knowledgeDir : opts.demoDataPath ? join(dirname(opts.demoDataPath), '..', 'knowledge') : null;
-  const inner = createDispatcher(
-    contract,
+  if (current.sync) {
+    const me = await current.sync.resume();
+    if (me) log('info', 'session resumed', { user: me.user.id });
+    else await closeCurrent('no stored session');
+  }
+
+  const signedOutPolicy = policyHandlers({ hubUrl: opts.hubUrl, autoLockMinutes: opts.autoLockMinutes ?? 5 }, opts.console?.policy);
+  const signedOut = createDispatcher(
+    signedOutContract,
     {
-      session: sessionHandlers(ctx),
-      conversations: conversationsHandlers(ctx),
-      messages: messagesHandlers(ctx),
-      notes: notesHandlers(ctx),
-      drafts: draftsHandlers(ctx),
-      contacts: contactsHandlers(ctx),
-      canned: cannedHandlers(ctx),
-      users: usersHandlers(ctx),
-      sync: syncHandlers(ctx, sync),
-      knowledge: knowledgeHandlers(ctx, loadSeedKnowledge(knowledgeDir)),
-      supervisor: supervisorHandlers(ctx, sync, knowledgeDir),
-      diagnostics: diagnosticsHandlers(ctx),
-      policy: policyHandlers(ctx, opts.console?.policy),
-      console: consoleHandlers({ ctx, sync, dataDir: opts.dataDir, ...(opts.console ? { options: opts.console } : {}) }),
-    },
+      session: {
+        info: () => ({
+          appVersion: opts.appVersion,
+          mode: 'hub' as const,
+          hubUrl: opts.hubUrl,
+          replica: { schemaVersion, encrypted: true },
+          language,
+          user: null,
+          locked: false,
+          autoLockMinutes: opts.autoLockMinutes ?? 5,
+          demoAccounts: opts.demoAccounts ?? null,
+        }),
+        setLanguage: ({ language: next }) => {
+          language = next;
+          return { language: next };
+        },
+      },
+      sync: {
+        status: () => ({ status: 'signed_out' as const, ...leftBehind, lastSyncAt: null, error: null, initial: null, version: 0, arrived: [] }),
+        login: (input) =>
+          serial(async () => {
+            if (current) throw new LanternError('session.already_signed_in', 'Already signed in');
+            const rt = await openSession(opts, log);
+            const r = await rt.dispatch('sync.login', input);
+            if (!r.ok) {
+              await rt.close();
+              throw new LanternError(r.error.code, r.error.message);
+            }
+            if (readLanguage(rt.ctx) !== language) await rt.dispatch('session.setLanguage', { language });
+            current = rt;
+            for (const l of listeners) l({ sync: rt.sync });
+            return r.value as { id: string; displayName: string; role: string };
+          }),
+        logout: () => ({ signedOut: true as const }),
+      },
+      policy: signedOutPolicy,
+    } satisfies Handlers<typeof signedOutContract>,
     { onInternalError: (method, error) => log('error', `handler ${method} failed`, { error: String(error) }) },
   );
 
-  const signedIn = () => ctx.session.user.id !== PENDING_USER.id;
   const dispatch: Dispatcher = async (method, input): Promise<Result<unknown>> => {
-    const name = typeof method === 'string' ? method : '';
-    // While locked or signed out, only the lock screen's calls get through.
-    if ((ctx.session.locked || (sync && !signedIn())) && !WHILE_LOCKED.has(name)) {
-      return { ok: false, error: { code: ctx.session.locked ? 'session.locked' : 'session.signed_out', message: 'Sign in or unlock first' } };
+    const rt = current;
+    if (!rt) {
+      const r = await signedOut(method, input);
+      if (!r.ok && r.error.code === ContractErrorCode.unknownMethod && typeof method === 'string' && method in flatMethods) {
+        return { ok: false, error: { code: 'session.signed_out', message: 'Sign in first' } };
+      }
+      return r;
     }
-    const r = await inner(method, input);
-    if (r.ok && MUTATING.has(name)) sync?.kick();
+    const r = await rt.dispatch(method, input);
+    if (r.ok && method === 'sync.logout' && rt.sync) await serial(() => closeCurrent('signed out'));
     return r;
   };
 
-  if (sync) {
-    const me = await sync.resume();
-    if (me) log('info', 'session resumed', { user: me.user.id });
-  }
-
   return {
     dispatch,
-    replica,
-    sync,
+    get replica(): Replica {
+      if (!current) throw new Error('Signed out: the replica is closed');
+      return current.replica;
+    },
+    get sync() {
+      return current?.sync ?? null;
+    },
+    get signedIn() {
+      return current !== null && current.signedIn();
+    },
+    onSignedIn(listener) {
+      listeners.add(listener);
+      if (current?.signedIn()) listener({ sync: current.sync });
+      return () => listeners.delete(listener);
+    },
     async close() {
-      sync?.stop();
-      await sync?.idle();
-      replica.close();
+      await serial(() => closeCurrent('quit'));
     },
   };
 }
+
+const flatMethods: Record<string, true> = Object.fromEntries(
+  Object.entries(contract as Contract).flatMap(([d, methods]) => Object.keys(methods).map((m) => [`${d}.${m}`, true] as const)),
+);

@@ -42,15 +42,13 @@ async function main() {
     hubUrl: hubUrl!,
     sync: { pollMs: 300, random },
   });
-  const sync = ws.sync!;
-  if (!sync.user) {
-    // Keep trying to sign in until the hub is reachable (it may be down right now).
-    for (let attempt = 0; !sync.user; attempt++) {
-      const r = await ws.dispatch('sync.login', { username, password });
-      if (r.ok) break;
-      await new Promise((res) => setTimeout(res, Math.min(2000, 100 * 2 ** attempt)));
-    }
+  // Keep trying to sign in until the hub is reachable (it may be down right now).
+  for (let attempt = 0; !ws.signedIn; attempt++) {
+    const r = await ws.dispatch('sync.login', { username, password });
+    if (r.ok) break;
+    await new Promise((res) => setTimeout(res, Math.min(2000, 100 * 2 ** attempt)));
   }
+  const sync = ws.sync!;
   process.send?.({ type: 'ready' });
 
   handle = (req: Req) => {

@@ -115,6 +115,7 @@ export async function runFault(opts: FaultOptions): Promise<FaultReport> {
     const end = Date.now() + opts.seconds * 1000;
     const interval = 1000 / opts.tps;
     let nextFault = Date.now() + 500;
+    let hubRestart: Promise<unknown> | null = null;
     const inflight = new Set<Promise<unknown>>();
     while (Date.now() < end) {
       const c = pick(random, clients);
@@ -173,19 +174,25 @@ export async function runFault(opts: FaultOptions): Promise<FaultReport> {
           victim.pause();
           count('client_sigstop');
           setTimeout(() => victim.resume(), 300 + random() * 1500);
-        } else if (opts.hubFaults !== false && hub.child) {
-          await hub.kill9AndWait();
+        } else if (opts.hubFaults !== false && hub.child && !hubRestart) {
+          // The workload goes on while the hub is down and restarting: clients keep
+          // working offline, as nurses do (a restart under load takes seconds).
           count('hub_kill9');
-          await sleep(100 + random() * 700);
-          try {
-            await hub.startWithRetry(false);
-          } catch (e) {
-            violations.push(`hub restart failed: ${String(e)}`);
-          }
+          const downMs = 100 + random() * 700;
+          hubRestart = (async () => {
+            await hub.kill9AndWait();
+            await sleep(downMs);
+            try {
+              await hub.startWithRetry(false);
+            } catch (e) {
+              violations.push(`hub restart failed: ${String(e)}`);
+            }
+          })().finally(() => (hubRestart = null));
         }
       }
       await sleep(interval);
     }
+    await hubRestart;
     await Promise.all(inflight);
 
     // Heal everything.

@@ -48,7 +48,11 @@ describe('diagnostics console against a real hub', () => {
       sync: { pollMs: 200 },
       console: { logDir, diagnosticMode: opts.diagnosticMode ?? false, syncRetryWaitMs: 5000 },
     });
-    const stopWatch = watchSync(ws.sync!, log, 25);
+    // Each sign-in opens a session with its own sync engine (as electron/main wires it).
+    let stopWatch = () => {};
+    ws.onSignedIn(({ sync }) => {
+      if (sync) stopWatch = watchSync(sync, log, 25);
+    });
     cleanups.push(async () => {
       stopWatch();
       await ws.close();

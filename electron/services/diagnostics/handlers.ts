@@ -49,7 +49,7 @@ export function consoleHandlers(input: ConsoleHandlerInput): Handlers<Contract>[
 }
 
 /** `policy.get`: the view main computed from the machine policy, or one that says nothing is locked. */
-export function policyHandlers(ctx: ServiceContext, view: PolicyView | null | undefined): Handlers<Contract>['policy'] {
+export function policyHandlers(ctx: Pick<ServiceContext, 'hubUrl' | 'autoLockMinutes'>, view: PolicyView | null | undefined): Handlers<Contract>['policy'] {
   const fallback: PolicyView = {
     file: '',
     fileFound: false,
