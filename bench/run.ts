@@ -3,14 +3,14 @@ import { runReplicaBench } from './replica';
 import { runSyncBench } from './sync';
 import { runChannelsBench } from './channels';
 import { runKnowledgeBench } from './knowledge';
-import { runInboxBench } from './inbox';
+import { runRendererBench } from './renderer';
 
 const benches: Record<string, () => unknown> = {
   replica: runReplicaBench,
   sync: runSyncBench,
   channels: runChannelsBench,
   knowledge: runKnowledgeBench,
-  inbox: runInboxBench,
+  renderer: runRendererBench,
 };
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,5 +1,6 @@
 import { channels, conversationStatuses, deliveryStatuses, priorities, consentStates } from '../../shared/domain/types';
-import { roles, readingKinds } from '../../shared/sync/entities';
+import { roles, readingKinds, knowledgeItemStatuses } from '../../shared/sync/entities';
+import { knowledgeFeedbackKinds } from '../../shared/sync/mutations';
 import { sqliteTable, text, integer, real, blob, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
 
 /**
@@ -209,6 +210,8 @@ export const knowledgeItems = sqliteTable('knowledge_items', {
   title: text('title').notNull(),
   body: text('body', { mode: 'json' }).$type<unknown>().notNull(),
   updatedAt: integer('updated_at').notNull(),
+  /** active | retired (feedback review queue) | removed (gone from the knowledge files; the row stays as a tombstone). */
+  status: text('status', { enum: knowledgeItemStatuses }).notNull().default('active'),
 });
 
 export const rules = sqliteTable('rules', {
@@ -567,4 +570,54 @@ export const surveyRecords = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [uniqueIndex('survey_records_once').on(t.kind, t.conversationId, t.resolvedAt), index('survey_records_contact').on(t.contactId, t.kind), index('survey_records_status').on(t.status, t.dueAt)],
+);
+
+// ---- knowledge: hot reload, card feedback, review queue ----------------------
+
+/**
+ * Items the hub loaded from its knowledge directory (hub/knowledge): which file and
+ * line, and the content hash last published. A reload publishes only items whose
+ * hash changed and marks items missing from the files as removed.
+ */
+export const knowledgeSources = sqliteTable('knowledge_sources', {
+  itemId: text('item_id').primaryKey(),
+  hash: text('hash').notNull(),
+  file: text('file').notNull(),
+  line: integer('line').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/** Card events pushed by workstations (`knowledge.feedback`), one row per mutation (id = mutation id). `at` is hub time. */
+export const knowledgeFeedback = sqliteTable(
+  'knowledge_feedback',
+  {
+    id: text('id').primaryKey(),
+    itemId: text('item_id').notNull(),
+    kind: text('kind', { enum: knowledgeFeedbackKinds }).notNull(),
+    userId: text('user_id').notNull(),
+    workstationId: text('workstation_id').notNull(),
+    conversationId: text('conversation_id'),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('knowledge_feedback_item_time').on(t.itemId, t.at), index('knowledge_feedback_time').on(t.at)],
+);
+
+/** The review queue: an item retired by feedback, and what a supervisor decided (confirm or restore). */
+export const knowledgeReviews = sqliteTable(
+  'knowledge_reviews',
+  {
+    id: text('id').primaryKey(),
+    itemId: text('item_id').notNull(),
+    status: text('status', { enum: ['pending', 'confirmed', 'restored'] }).notNull(),
+    /** Which threshold retired it: distinct users or useless marks. */
+    reason: text('reason', { enum: ['users', 'marks'] }).notNull(),
+    uselessUsers: integer('useless_users').notNull(),
+    uselessMarks: integer('useless_marks').notNull(),
+    usefulMarks: integer('useful_marks').notNull(),
+    retiredAt: integer('retired_at').notNull(),
+    decidedBy: text('decided_by'),
+    decidedAt: integer('decided_at'),
+    comment: text('comment').notNull().default(''),
+  },
+  (t) => [index('knowledge_reviews_item').on(t.itemId, t.retiredAt), index('knowledge_reviews_status').on(t.status)],
 );

@@ -1,5 +1,5 @@
 import { channels, conversationStatuses, deliveryStatuses, priorities, consentStates, readingKinds, roles } from '../../shared/domain/types';
-import { sqliteTable, text, integer, real, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, real, index, uniqueIndex, primaryKey, blob } from 'drizzle-orm/sqlite-core';
 
 /**
  * The workstation replica: what one user may see, kept in a SQLCipher file.
@@ -86,6 +86,31 @@ export const messages = sqliteTable(
     hubSeq: integer('hub_seq'),
   },
   (t) => [index('messages_conversation_time').on(t.conversationId, t.createdAt)],
+);
+
+/**
+ * Files on messages: a patient's photo or PDF (inbound, fetched from the hub when
+ * first opened and kept here, encrypted like everything else in the replica), or a
+ * file an agent attached to a reply (staged before sending; its bytes stay here until
+ * the hub has them). `messageId` is null while a staged file is not yet sent.
+ */
+export const attachments = sqliteTable(
+  'attachments',
+  {
+    id: text('id').primaryKey(),
+    conversationId: text('conversation_id').notNull(),
+    messageId: text('message_id'),
+    filename: text('filename').notNull(),
+    mime: text('mime').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256'),
+    /** The bytes, when this replica has them (staged, uploaded or opened once). */
+    data: blob('data', { mode: 'buffer' }),
+    /** staged: attached in the composer · queued: on a queued reply, not yet at the hub · stored: the hub has it. */
+    state: text('state', { enum: ['staged', 'queued', 'stored'] }).notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('attachments_message').on(t.messageId), index('attachments_conversation_state').on(t.conversationId, t.state)],
 );
 
 export const notes = sqliteTable(

@@ -20,6 +20,7 @@ import { usersHandlers } from './handlers/users';
 import { syncHandlers } from './handlers/sync';
 import { knowledgeHandlers, loadSeedKnowledge } from './handlers/knowledge';
 import { supervisorHandlers } from './handlers/supervisor';
+import { attachmentsHandlers } from './handlers/attachments';
 import { hasUnlockPassword, setUnlockPassword } from './handlers/lock';
 import { SyncClient } from './sync/client';
 import { consoleHandlers, policyHandlers } from './diagnostics/handlers';
@@ -41,6 +42,8 @@ const MUTATING = new Set([
   'conversations.assign',
   'conversations.setPriority',
   'conversations.setTags',
+  'knowledge.feedback',
+  'knowledge.track',
 ]);
 /** What still works while the screen is locked. */
 const WHILE_LOCKED = new Set(['session.info', 'session.unlock', 'session.setLanguage', 'sync.status', 'sync.login', 'sync.logout', 'policy.get']);
@@ -113,13 +116,14 @@ export async function openSession(opts: WorkstationOptions, log: Log): Promise<S
       session: sessionHandlers(ctx),
       conversations: conversationsHandlers(ctx),
       messages: messagesHandlers(ctx),
+      attachments: attachmentsHandlers(ctx, sync),
       notes: notesHandlers(ctx),
       drafts: draftsHandlers(ctx),
       contacts: contactsHandlers(ctx),
       canned: cannedHandlers(ctx),
       users: usersHandlers(ctx),
       sync: syncHandlers(ctx, sync),
-      knowledge: knowledgeHandlers(ctx, loadSeedKnowledge(knowledgeDir)),
+      knowledge: knowledgeHandlers(ctx, loadSeedKnowledge(knowledgeDir), { sync }),
       supervisor: supervisorHandlers(ctx, sync, knowledgeDir),
       diagnostics: diagnosticsHandlers(ctx),
       policy: policyHandlers(ctx, opts.console?.policy),

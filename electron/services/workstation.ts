@@ -120,7 +120,9 @@ export async function createWorkstation(opts: WorkstationOptions): Promise<Works
     { onInternalError: (method, error) => log('error', `handler ${method} failed`, { error: String(error) }) },
   );
 
+  let closed = false;
   const dispatch: Dispatcher = async (method, input): Promise<Result<unknown>> => {
+    if (closed) return { ok: false, error: { code: 'session.closed', message: 'Lantern is closing' } };
     const rt = current;
     if (!rt) {
       const r = await signedOut(method, input);
@@ -152,6 +154,7 @@ export async function createWorkstation(opts: WorkstationOptions): Promise<Works
       return () => listeners.delete(listener);
     },
     async close() {
+      closed = true;
       await serial(() => closeCurrent('quit'));
     },
   };

@@ -11,12 +11,14 @@ import { DEFAULT_DEMO_PATH, loadHubDemo } from '../demo/data';
 import { seedHubDemo, type SeedOutcome } from '../demo/seed';
 import { buildServer } from '../http/server';
 import { registerUpdateRoutes } from '../updates/routes';
+import { startKnowledge } from '../knowledge';
 import { createLogger, silentLogger } from '../log/logger';
 import type { HubStore, StoreTx } from '../store/store';
 import { openSqliteStore } from '../store/sqlite/store';
 import { Notifier } from '../sync/notifier';
 import type { HubContext } from './context';
 import type { Channels } from '../channels/runtime';
+import { startSurveyScheduler, type SurveyScheduler } from '../qa/surveys';
 
 export interface CreateHubOptions {
   /** Directory for hub.db, secret.key and the optional hub.json. Created if missing. */
@@ -50,6 +52,11 @@ export interface Hub {
   /** Channel adapters, outbound dispatcher, router (docs/channels.md). */
   readonly channels: Channels;
   /**
+   * The CSAT/NPS scheduler (every `surveys.tickSeconds`, sending through the
+   * channels); null when `surveys.enabled` is false. `tick()` runs one round now.
+   */
+  readonly surveys: SurveyScheduler | null;
+  /**
    * Runs `fn` in one write transaction and pokes subscribers after it commits.
    * For hub-side writers (channels, devices, the fault harness): see hub/sync/ingest.ts.
    */
@@ -72,6 +79,7 @@ export async function createHub(opts: CreateHubOptions): Promise<Hub> {
   const store = openSqliteStore({ path: join(opts.dataDir, 'hub.db') });
   const notifier = new Notifier();
   let server: Awaited<ReturnType<typeof buildServer>> | null = null;
+  let surveys: SurveyScheduler | null = null;
   try {
     const ctx: HubContext = { store, config, secret: loadOrCreateSecret(opts.dataDir), now, log, notifier };
     let demo: SeedOutcome | null = null;
@@ -82,8 +90,11 @@ export async function createHub(opts: CreateHubOptions): Promise<Hub> {
     server = await buildServer(ctx);
     // IT drops releases into <data>/updates/<channel>/ (latest.yml + artifacts): docs/it.md.
     registerUpdateRoutes(server.app, { dir: join(opts.dataDir, 'updates') });
+    // Knowledge files: loaded, watched and hot-reloaded into the change log (hub/knowledge).
+    await startKnowledge(server.app, ctx, { dataDir: opts.dataDir, env: opts.env ?? process.env });
     await server.app.listen({ port: config.port, host: config.host });
     await server.channels.start();
+    if (config.surveys.enabled && server.surveySender) surveys = startSurveyScheduler(ctx, server.surveySender, { intervalMs: config.surveys.tickSeconds * 1000 });
     const address = server.app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const urlHost = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -100,6 +111,7 @@ export async function createHub(opts: CreateHubOptions): Promise<Hub> {
       app: srv.app,
       demo,
       channels: srv.channels,
+      surveys,
       async write(fn) {
         const out = await store.write(fn);
         notifier.advanced();
@@ -109,6 +121,8 @@ export async function createHub(opts: CreateHubOptions): Promise<Hub> {
       close() {
         closing ??= (async () => {
           srv.beginClosing();
+          // No new survey round; one in flight finishes its sends and writes.
+          await surveys?.stop();
           // Channels first: no new inbound (SMTP, MQTT, widget), in-flight sends finish.
           await srv.channels.stop();
           srv.sockets.closeAll(WS_CLOSE.goingAway, 'hub shutting down');
@@ -124,6 +138,7 @@ export async function createHub(opts: CreateHubOptions): Promise<Hub> {
       },
     };
   } catch (e) {
+    await surveys?.stop();
     notifier.stop();
     if (server) await server.channels.stop().catch(() => undefined);
     if (server) await server.app.close().catch(() => undefined);

@@ -12,6 +12,8 @@ import { putConversation, putMessage, type ChangeMeta } from '../sync/changes';
 import { ingestConversation, ingestInbound } from '../sync/ingest';
 import { PREVIEW_CHARS } from '../sync/mutations/message';
 import { appendAudit } from '../audit/audit';
+import { recordSurveyAnswerIn, surveyAnswerOf } from '../qa/surveys';
+import type { SurveyRecordRow } from '../store/qa';
 import { ChannelError, ChannelErrorCode } from './errors';
 import { resolveSender, setConsent } from './identity';
 import type { AcceptedInbound, AttachmentInput, InboundEnvelope } from './types';
@@ -47,6 +49,8 @@ export function clipBody(body: string): string {
 export interface InboundDeps {
   router: Router;
   routing: RoutingConfig;
+  /** How long a sent CSAT/NPS survey takes a bare score as its answer (hub config `surveys.answerWindowHours`). */
+  surveyAnswerWindowMs: number;
 }
 
 /** Raises priority / adds tags / reopens: one conversation change row with `prev`. */
@@ -104,6 +108,17 @@ async function currentConversation(tx: StoreTx, env: InboundEnvelope, contactId:
   return latest;
 }
 
+/** A patient's survey answer into a resolved conversation: the message and its change rows, the status left as it is. */
+async function storeSurveyReply(tx: StoreTx, conv: ConversationRow, m: { messageId: string; body: string; authorName: string | null; at: number; contentType: string }, meta: ChangeMeta, channel: string): Promise<void> {
+  const row: MessageRow = { id: m.messageId, conversationId: conv.id, direction: 'inbound', authorId: null, authorName: m.authorName, body: m.body, contentType: m.contentType, deliveryStatus: 'received', failureReason: null, createdAt: m.at, acceptedAt: meta.at, mutationId: null, recalledAt: null };
+  await tx.insertMessage(row);
+  const patch = { lastMessageAt: Math.max(conv.lastMessageAt, m.at), lastMessagePreview: m.body.slice(0, PREVIEW_CHARS), updatedAt: meta.at };
+  await tx.updateConversation(conv.id, patch);
+  await putMessage(tx, row, conv.contactId, meta);
+  const seq = await putConversation(tx, { ...conv, ...patch }, meta);
+  await appendAudit(tx, { at: meta.at, userId: null, workstationId: null, action: 'ingest.message', objectType: 'message', objectId: row.id, outcome: 'ok', detail: { seq, channel, surveyAnswer: true } });
+}
+
 async function storeAttachments(tx: StoreTx, env: InboundEnvelope, files: readonly AttachmentInput[], conversationId: string, messageId: string, now: number) {
   const out: { id: string; filename: string; mime: string; size: number }[] = [];
   for (const f of files) {
@@ -148,10 +163,17 @@ export async function acceptInbound(deps: InboundDeps, tx: StoreTx, env: Inbound
     identity = await setConsent(tx, identity, 'granted', meta, 'patient wrote first');
   }
 
+  // 1b. A bare score answering the patient's open CSAT/NPS survey on this channel
+  // (docs/supervisor.md). It is filed with the surveyed conversation.
+  let answer: { survey: SurveyRecordRow; score: number } | null = null;
+  if (env.message && env.message.direction !== 'outbound') {
+    answer = await surveyAnswerOf(tx, { contactId, channel: env.channel, text: env.answerText ?? env.message.body, explicit: env.surveyAnswer ?? null, now, windowMs: deps.surveyAnswerWindowMs });
+  }
+
   // 2. Which conversation.
   const text = env.message?.body ?? '';
   const req = { channel: env.channel, language: detectLanguage(`${env.subject ?? ''} ${text}`), department: env.department ?? null };
-  let conv = await currentConversation(tx, env, contactId, identity, now);
+  let conv = (answer ? await tx.getConversation(answer.survey.conversationId) : null) ?? (await currentConversation(tx, env, contactId, identity, now));
   let createdConversation = false;
   if (!conv && env.message && !env.onlyExisting) {
     const placement = await deps.router.place(tx, req);
@@ -195,7 +217,12 @@ export async function acceptInbound(deps: InboundDeps, tx: StoreTx, env: Inbound
     }
     const body = clipBody([env.message.body, ...files.map(attachmentLine)].filter((x) => x.length > 0).join('\n'));
     const wasResolved = conv.status === 'resolved';
-    if (env.message.direction === 'outbound') {
+    // A survey answer to a resolved conversation is stored like any patient message
+    // but does not reopen it (nor queue it for an agent, nor cancel the NPS to come).
+    const quietAnswer = answer !== null && wasResolved;
+    if (quietAnswer) {
+      await storeSurveyReply(tx, conv, { messageId, body, authorName: env.message.authorName, at: env.at, contentType: env.message.contentType }, meta, env.channel);
+    } else if (env.message.direction === 'outbound') {
       // A record of something staff did outside Lantern (an outgoing call): no unread, no reopen.
       const row: MessageRow = { id: messageId, conversationId: conv.id, direction: 'outbound', authorId: null, authorName: env.message.authorName, body, contentType: env.message.contentType, deliveryStatus: 'sent', failureReason: null, createdAt: env.at, acceptedAt: now, mutationId: null, recalledAt: null };
       await tx.insertMessage(row);
@@ -208,11 +235,12 @@ export async function acceptInbound(deps: InboundDeps, tx: StoreTx, env: Inbound
       await ingestInbound(tx, { conversationId: conv.id, messageId, body, authorName: env.message.authorName, at: env.at, contentType: env.message.contentType }, meta);
     }
     conv = (await tx.getConversation(conv.id))!;
+    if (answer) await recordSurveyAnswerIn(tx, answer.survey, { score: answer.score }, { userId: null, workstationId: null, now, detail: { channel: env.channel, messageId } });
 
     // 4. Urgency, tags, a patient getting nowhere.
-    let priority = env.priority;
+    let priority = quietAnswer ? undefined : env.priority;
     const tags = [...(env.addTags ?? [])];
-    if (deps.routing.botHandoff.enabled && env.message.direction !== 'outbound' && env.message.contentType === 'text') {
+    if (!quietAnswer && deps.routing.botHandoff.enabled && env.message.direction !== 'outbound' && env.message.contentType === 'text') {
       const recent = (await tx.lastMessages(conv.id, deps.routing.botHandoff.repeatThreshold + 2)).filter((m) => m.direction === 'inbound' && m.contentType === 'text').map((m) => m.body);
       const h = botToHuman(recent, { repeatThreshold: deps.routing.botHandoff.repeatThreshold, ...(deps.routing.botHandoff.negativeWords ? { negativeWords: deps.routing.botHandoff.negativeWords } : {}) });
       if (h.handoff) {
@@ -222,7 +250,7 @@ export async function acceptInbound(deps: InboundDeps, tx: StoreTx, env: Inbound
       }
     }
     if (priority || tags.length) conv = await raiseConversation(tx, conv, { priority, addTags: tags }, meta);
-    if (!createdConversation && (wasResolved || conv.assigneeId === null)) await deps.router.requeue(tx, conv, req, now);
+    if (!quietAnswer && !createdConversation && (wasResolved || conv.assigneeId === null)) await deps.router.requeue(tx, conv, req, now);
   } else if (conv && (env.priority || env.addTags?.length)) {
     conv = await raiseConversation(tx, conv, { priority: env.priority, addTags: env.addTags, reopen: true }, meta);
   }

@@ -53,6 +53,12 @@ export function firstAttemptAt(acceptedAt: number): number {
   return acceptedAt + SYNC_LIMITS.recallWindowMs + 1;
 }
 
+/**
+ * `nextAttemptAt` of a hub-written message whose temporary failure is retried by its
+ * owner (the survey scheduler), not by the poll loop: never due.
+ */
+export const HELD_FOR_OWNER = Number.MAX_SAFE_INTEGER;
+
 export function backoffMs(attempt: number, cfg: Pick<ChannelsConfig['outbound'], 'baseBackoffMs' | 'maxBackoffMs'>, random: () => number = Math.random): number {
   const raw = Math.min(cfg.maxBackoffMs, cfg.baseBackoffMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(raw * (0.5 + random() / 2));
@@ -212,15 +218,7 @@ export class OutboundDispatcher {
       return { outbound: claimed, message: { ...m, deliveryStatus: 'sending' }, conversation: conv, identity, thread: await tx.getThread(conv.id), attempt: claimed.attempts };
     });
     if (!job) return;
-    const adapter = this.d.adapters.get(job.outbound.channel)!;
-    let outcome: SendOutcome;
-    try {
-      outcome = await withTimeout(adapter.send!(job), this.d.config.sendTimeoutMs, () => ({ status: 'retry', reason: 'channel.timeout' }) as SendOutcome);
-    } catch (e) {
-      this.d.ctx.log.warn({ err: e, channel: job.outbound.channel, messageId }, 'channel send threw');
-      outcome = { status: 'retry', reason: 'channel.error' };
-    }
-    const result: SendOutcome = outcome;
+    const result: SendOutcome = await this.sendJob(job);
     await this.d.write(async (tx) => {
       const outcome = result;
       const now = this.d.ctx.now();
@@ -242,6 +240,78 @@ export class OutboundDispatcher {
         await this.fail(tx, o, m, conv, outcome.reason, now);
       }
     });
+  }
+
+  /**
+   * Sends one hub-written message (a CSAT/NPS survey: no author, so nobody can
+   * recall it and there is no recall window) at once, outside the poll loop, on the
+   * same path as a staff reply: claimed in a transaction, the adapter's `send` under
+   * the same timeout, the outcome written back to the outbox row and the message
+   * (change-log rows, audit). A temporary failure is held for the caller's next try
+   * (`waiting`, never due for the poll loop: `HELD_FOR_OWNER`) — or, when `final`,
+   * fails as `channel.retries_exhausted:<reason>`. Answers the outcome as written.
+   */
+  async sendNow(messageId: string, opts: { final: boolean }): Promise<SendOutcome> {
+    const claimed = await this.d.write(async (tx): Promise<{ job: OutboundJob } | { done: SendOutcome }> => {
+      const now = this.d.ctx.now();
+      const o = await tx.getOutbound(messageId);
+      const m = await tx.getMessage(messageId);
+      const conv = m ? await tx.getConversation(m.conversationId) : null;
+      if (!o || !m || !conv) return { done: { status: 'failed', reason: 'channel.message_missing' } };
+      if (m.authorId !== null) throw new Error(`sendNow is for hub-written messages; ${messageId} has an author`);
+      if (o.state === 'sent' || o.state === 'delivered') return { done: { status: o.state, providerId: o.providerId } };
+      // Being sent by the poll loop (a send caught by a restart and recovered): not twice at once.
+      if (o.state === 'sending') return { done: { status: 'retry', reason: 'channel.in_flight' } };
+      if (o.state !== 'waiting') return { done: { status: 'failed', reason: o.lastError ?? DeliveryFailure.notConfigured } };
+      const identity = o.identityId ? await tx.getIdentity(o.identityId) : null;
+      const adapter = this.d.adapters.get(o.channel);
+      const refusal = !identity ? DeliveryFailure.noRoute : !adapter?.send ? DeliveryFailure.notConfigured : identity.consent === 'withdrawn' ? DeliveryFailure.consentWithdrawn : null;
+      if (refusal) {
+        await this.fail(tx, o, m, conv, refusal, now);
+        return { done: { status: 'failed', reason: refusal } };
+      }
+      const out: OutboundRow = { ...o, state: 'sending', attempts: o.attempts + 1, updatedAt: now };
+      await tx.updateOutbound(messageId, { state: 'sending', attempts: out.attempts, updatedAt: now });
+      await this.writeBack(tx, m, conv, 'sending', m.failureReason, now);
+      return { job: { outbound: out, message: { ...m, deliveryStatus: 'sending' }, conversation: conv, identity, thread: await tx.getThread(conv.id), attempt: out.attempts } };
+    });
+    if ('done' in claimed) return claimed.done;
+    const job = claimed.job;
+    const outcome = await this.sendJob(job);
+    return this.d.write(async (tx): Promise<SendOutcome> => {
+      const now = this.d.ctx.now();
+      const o = (await tx.getOutbound(messageId))!;
+      const m = (await tx.getMessage(messageId))!;
+      const conv = (await tx.getConversation(m.conversationId))!;
+      // A receipt (widget ack, SMS report) already moved it on.
+      if (o.state === 'delivered' || o.state === 'sent') return { status: o.state, providerId: o.providerId };
+      if (o.state !== 'sending') return { status: 'failed', reason: o.lastError ?? DeliveryFailure.rejectedByProvider };
+      if (outcome.status === 'sent' || outcome.status === 'delivered') {
+        await tx.updateOutbound(messageId, { state: outcome.status, providerId: outcome.providerId ?? o.providerId, lastError: null, updatedAt: now });
+        await this.writeBack(tx, m, conv, outcome.status, null, now);
+        await appendAudit(tx, { at: now, userId: null, workstationId: null, action: 'channel.send', objectType: 'message', objectId: m.id, outcome: 'ok', detail: { channel: o.channel, attempts: o.attempts } });
+        return outcome;
+      }
+      if (outcome.status === 'retry' && !opts.final) {
+        await tx.updateOutbound(messageId, { state: 'waiting', nextAttemptAt: HELD_FOR_OWNER, lastError: outcome.reason, updatedAt: now });
+        await this.writeBack(tx, m, conv, 'sending', outcome.reason, now);
+        return outcome;
+      }
+      const reason = outcome.status === 'retry' ? `${DeliveryFailure.retriesExhausted}:${outcome.reason}` : outcome.reason;
+      await this.fail(tx, o, m, conv, reason, now);
+      return { status: 'failed', reason };
+    });
+  }
+
+  /** The adapter's send under the configured timeout; a throw is a temporary failure. */
+  private async sendJob(job: OutboundJob): Promise<SendOutcome> {
+    const adapter = this.d.adapters.get(job.outbound.channel)!;
+    try {
+      return await withTimeout(adapter.send!(job), this.d.config.sendTimeoutMs, () => ({ status: 'retry', reason: 'channel.timeout' }) as SendOutcome);
+    } catch (e) {
+      this.d.ctx.log.warn({ err: e, channel: job.outbound.channel, messageId: job.message.id }, 'channel send threw');
+      return { status: 'retry', reason: 'channel.error' };
+    }
   }
 
   /** A delivery receipt (SMS DLR, widget ack): sent → delivered, or a late failure. */

@@ -14,6 +14,7 @@ import { SmsAdapter } from './sms/adapter';
 import type { ChannelAdapter, ChannelRuntime } from './types';
 import { WebchatAdapter } from './webchat/adapter';
 import { WechatAdapter } from './wechat/adapter';
+import { answerWindowMs } from '../qa/surveys';
 
 export interface Channels {
   readonly runtime: ChannelRuntime;
@@ -44,7 +45,7 @@ export async function registerChannels(app: FastifyInstance, ctx: HubContext, on
   const adapters = new Map<Channel, ChannelAdapter>();
   // eslint-disable-next-line prefer-const -- assigned once the adapters exist
   let dispatcher: OutboundDispatcher;
-  const deps = { router, routing: ctx.config.routing };
+  const deps = { router, routing: ctx.config.routing, surveyAnswerWindowMs: answerWindowMs(ctx) };
   const runtime: ChannelRuntime = {
     ctx,
     config,

@@ -68,6 +68,13 @@ export interface InboundEnvelope {
   /** Raise the conversation to at least this priority. */
   priority?: Priority;
   addTags?: readonly string[];
+  /**
+   * The patient's own words, where the message carries more (an e-mail reply's text
+   * above the quoted original): read for a bare survey score. Default: the body.
+   */
+  answerText?: string;
+  /** The web-chat rating card the patient clicked: answers that survey (if open, this patient's, on its scale). */
+  surveyAnswer?: { surveyId: string; score: number };
   /** Runs inside the same transaction after the message is written (device readings, alerts). */
   extra?: (tx: StoreTx, r: AcceptedInbound) => Promise<void>;
 }

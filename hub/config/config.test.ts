@@ -24,6 +24,14 @@ describe('hub config', () => {
     expect(loadConfig(d, { LANTERN_HUB_PORT: '9100' }, { port: 0 }).port).toBe(0);
   });
 
+  it('surveys: scheduler on every 60 s with a 7-day answer window by default; merged key by key; checked', () => {
+    expect(loadConfig(dir(), {}).surveys).toEqual({ enabled: true, tickSeconds: 60, answerWindowHours: 168 });
+    const d = dir(JSON.stringify({ surveys: { tickSeconds: 300, answerWindowHours: 72 } }));
+    expect(loadConfig(d, {}, { surveys: { enabled: false } }).surveys).toEqual({ enabled: false, tickSeconds: 300, answerWindowHours: 72 });
+    expect(() => loadConfig(dir(JSON.stringify({ surveys: { tickSeconds: 0 } })), {})).toThrow(/invalid/);
+    expect(() => loadConfig(dir(JSON.stringify({ surveys: { tick: 5 } })), {})).toThrow(/invalid/);
+  });
+
   it('refuses invalid files and values with a message naming the source', () => {
     expect(() => loadConfig(dir('{nope'), {})).toThrow(ConfigError);
     expect(() => loadConfig(dir('[1]'), {})).toThrow(/JSON object/);

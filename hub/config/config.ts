@@ -4,6 +4,15 @@ import { z } from 'zod';
 import { CHANNEL_SECRET_ENV, channelsConfigSchema } from '../channels/config';
 import { routingConfigSchema } from '../routing/config';
 
+export const surveysConfigSchema = z.strictObject({
+  /** Run the survey scheduler (false: surveys go out only on `POST /qa/surveys/run`). */
+  enabled: z.boolean().default(true),
+  /** Seconds between scheduler ticks. */
+  tickSeconds: z.number().int().min(1).max(3600).default(60),
+  /** How long after sending a bare score from the patient counts as the answer. */
+  answerWindowHours: z.number().int().min(1).max(30 * 24).default(7 * 24),
+});
+
 /** `<data>/hub.json`. Every field is optional; unknown fields are an error (a typo must not be silently ignored). */
 export const hubConfigSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).default(8787),
@@ -25,6 +34,8 @@ export const hubConfigSchema = z.strictObject({
   channels: channelsConfigSchema.default(channelsConfigSchema.parse({})),
   /** Queues, assignment, overflow (docs/channels.md §Routing). */
   routing: routingConfigSchema.default(routingConfigSchema.parse({})),
+  /** CSAT/NPS sending and answering (docs/supervisor.md §CSAT and NPS). What is sent to whom is in the survey settings (`/qa/surveys/settings`). */
+  surveys: surveysConfigSchema.default(surveysConfigSchema.parse({})),
 });
 export type HubConfig = z.infer<typeof hubConfigSchema>;
 export type HubConfigInput = z.input<typeof hubConfigSchema>;
@@ -47,7 +58,7 @@ export const ENV_KEYS = {
 } as const;
 
 /** Sections merged key by key (not replaced) across hub.json, environment and overrides. */
-const DEEP_KEYS = ['channels', 'routing'] as const;
+const DEEP_KEYS = ['channels', 'routing', 'surveys'] as const;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

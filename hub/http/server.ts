@@ -9,6 +9,7 @@ import { registerSyncRoutes } from '../sync/routes';
 import { registerSyncSocket, type SocketRegistry } from '../sync/ws';
 import { registerQaRoutes } from '../qa/routes';
 import type { SurveySender } from '../qa/surveys';
+import { ChannelSurveySender } from '../qa/channel-sender';
 import { registerChannels, type Channels } from '../channels/runtime';
 import { registerWidgetRoutes } from '../widget/routes';
 import { errorBody, HubError, okBody } from './errors';
@@ -18,6 +19,8 @@ export interface HubServer {
   sockets: SocketRegistry;
   /** Patient channels, outbound dispatcher and router (started by createHub after listen). */
   channels: Channels;
+  /** How CSAT/NPS surveys reach patients (the scheduler started by createHub uses it); null: none. */
+  surveySender: SurveySender | null;
   /** Refuse new requests (503 hub.unavailable) while in-flight ones finish. */
   beginClosing(): void;
 }
@@ -48,7 +51,11 @@ function mapFastifyError(e: FastifyError, url: string): HubError | null {
   return null;
 }
 
-/** `surveySender`: how CSAT/NPS surveys reach patients (a channel adapter); without one, /qa/surveys/run answers 409. */
+/**
+ * `surveySender`: how CSAT/NPS surveys reach patients. Default: the channels
+ * themselves (`ChannelSurveySender`, hub/qa/channel-sender.ts); `null`: none, and
+ * `/qa/surveys/run` answers 409.
+ */
 export async function buildServer(ctx: HubContext, opts: { surveySender?: SurveySender | null } = {}): Promise<HubServer> {
   let closing = false;
   const app = Fastify({
@@ -114,14 +121,16 @@ export async function buildServer(ctx: HubContext, opts: { surveySender?: Survey
   registerAuthRoutes(app, ctx);
   registerSyncRoutes(app, ctx);
   const sockets = registerSyncSocket(app, ctx);
-  registerQaRoutes(app, ctx, { presence: sockets, surveySender: opts.surveySender ?? null });
   const channels = await registerChannels(app, ctx, () => sockets.onlineUserIds());
+  const surveySender = opts.surveySender === undefined ? new ChannelSurveySender(ctx, channels) : opts.surveySender;
+  registerQaRoutes(app, ctx, { presence: sockets, surveySender });
   if (ctx.config.channels.webchat.enabled) registerWidgetRoutes(app);
 
   return {
     app,
     sockets,
     channels,
+    surveySender,
     beginClosing() {
       closing = true;
     },

@@ -3,6 +3,7 @@ import type { Role } from '../../shared/sync/entities';
 import type { StoreReader } from '../store/store';
 import type { ConversationChangeRow } from '../store/qa';
 import type { ContactIdentityRow, ConversationRow } from '../store/types';
+import { SURVEY_CONTENT_TYPE } from './survey-wording';
 
 export interface LoadedConversation extends ConvInput {
   contactId: string;
@@ -58,7 +59,8 @@ export async function loadConversations(r: StoreReader, rows: readonly Conversat
       assigneeId: c.assigneeId,
       teamId: c.teamId,
       createdAt: c.createdAt,
-      messages: messages.filter((m) => m.conversationId === c.id),
+      // The CSAT/NPS survey the hub sent is not a staff reply (timings, compliance, "replied in the period").
+      messages: messages.filter((m) => m.conversationId === c.id && m.contentType !== SURVEY_CONTENT_TYPE),
       transfers: transfersOf(history.filter((h) => h.data.id === c.id)),
       identity: identityFor(own, c.channel),
       patient: { phones: own.filter((i) => i.channel === 'sms' || i.channel === 'phone').map((i) => i.externalId.replace(/^\+86/, '')) },

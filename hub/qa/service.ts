@@ -42,6 +42,7 @@ import type { QaDisputeRow, QaReviewRow, QaReviewStatus } from '../store/qa';
 import { publishKnowledgeItem } from '../sync/ingest';
 import { QaError, QaErrorCode } from './errors';
 import { loadConversations, loadConversationsByIds, type LoadedConversation } from './load';
+import { SURVEY_CONTENT_TYPE } from './survey-wording';
 import type { PresenceSource } from './presence';
 
 export const QA_META = {
@@ -589,7 +590,8 @@ export async function dashboard(ctx: HubContext, auth: AuthContext, presence: Pr
     return { teams, users, convs, messages, lastActivity: await r.lastActivityByUser(), inbound: await r.inboundSince(auth.teamIds, now - 8 * DAY_MS), pushes: await r.knowledgePushesSince(now - 2 * DAY_MS) };
   });
   const byConv = new Map<string, typeof data.messages>();
-  for (const m of data.messages) byConv.set(m.conversationId, [...(byConv.get(m.conversationId) ?? []), m]);
+  // A survey the hub sent after resolution is nobody's reply.
+  for (const m of data.messages) if (m.contentType !== SURVEY_CONTENT_TYPE) byConv.set(m.conversationId, [...(byConv.get(m.conversationId) ?? []), m]);
   const conversations = data.convs.map((c) => {
     const msgs = byConv.get(c.id) ?? [];
     const firstBot = msgs.find(isBotMessage);

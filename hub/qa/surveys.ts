@@ -5,24 +5,44 @@ import { csatOf, DAY_MS, DEFAULT_SURVEY_SETTINGS, npsOf, planSurveys, surveyResu
 import { appendAudit } from '../audit/audit';
 import type { HubContext } from '../app/context';
 import type { AuthContext } from '../auth/service';
-import type { StoreReader } from '../store/store';
+import type { StoreReader, StoreTx } from '../store/store';
 import type { SurveyRecordRow } from '../store/qa';
 import { QaError, QaErrorCode } from './errors';
 import { QA_META } from './service';
+import { parseSurveyScore, SURVEY_CONTENT_TYPE, SURVEY_SCALES } from './survey-wording';
+
+export { SURVEY_SCALES } from './survey-wording';
 
 /**
- * Sends one survey to a patient on a channel. The channel adapters implement it
- * (a WeChat template message, an SMS with a short link, the web-chat widget's
- * rating card …); the hub only decides what to send when and records the outcome.
- * Resolve `{ok:false}` for a refusal the adapter understood (no route, consent
- * changed); throwing counts as a transient failure and is retried (3 attempts).
+ * Sends one survey to a patient on a channel. The hub's own implementation is
+ * `ChannelSurveySender` (hub/qa/channel-sender.ts): the survey becomes a message in
+ * the conversation, handed to the channel adapter like a staff reply (the web
+ * chat shows it as a rating card). The hub only decides what to send when and
+ * records the outcome. Resolve `{ok:false}` for a refusal the sender understood
+ * (no route, consent changed, a channel that cannot carry a survey); throwing
+ * counts as a transient failure and is retried (`SURVEY_MAX_ATTEMPTS` attempts).
  */
 export interface SurveySender {
-  send(req: { surveyId: string; kind: SurveyKind; conversationId: string; contactId: string; channel: Channel; scale: { min: number; max: number } }): Promise<{ ok: true } | { ok: false; reason: string }>;
+  send(req: {
+    surveyId: string;
+    kind: SurveyKind;
+    conversationId: string;
+    contactId: string;
+    channel: Channel;
+    scale: { min: number; max: number };
+    /** 1 for the first try; the last is `maxAttempts` (a transient failure then is final). */
+    attempt: number;
+    maxAttempts: number;
+  }): Promise<{ ok: true } | { ok: false; reason: string }>;
 }
 
-export const SURVEY_SCALES: Record<SurveyKind, { min: number; max: number }> = { csat: { min: 1, max: 5 }, nps: { min: 0, max: 10 } };
-const MAX_ATTEMPTS = 3;
+export const SURVEY_MAX_ATTEMPTS = 3;
+const MAX_ATTEMPTS = SURVEY_MAX_ATTEMPTS;
+
+/** How long after it was sent a survey takes the patient's answer (`surveys.answerWindowHours` in hub.json, default 7 days). */
+export function answerWindowMs(ctx: Pick<HubContext, 'config'>): number {
+  return ctx.config.surveys.answerWindowHours * 3_600_000;
+}
 
 export async function readSurveySettings(r: StoreReader): Promise<SurveySettings> {
   const raw = await r.getMeta(QA_META.surveySettings);
@@ -121,7 +141,7 @@ export async function runSurveyTick(ctx: HubContext, sender: SurveySender): Prom
     let result: { ok: true } | { ok: false; reason: string };
     let transient = false;
     try {
-      result = await sender.send({ surveyId: rec.id, kind: rec.kind, conversationId: rec.conversationId, contactId: rec.contactId, channel: rec.channel, scale: SURVEY_SCALES[rec.kind] });
+      result = await sender.send({ surveyId: rec.id, kind: rec.kind, conversationId: rec.conversationId, contactId: rec.contactId, channel: rec.channel, scale: SURVEY_SCALES[rec.kind], attempt: rec.attempts + 1, maxAttempts: MAX_ATTEMPTS });
     } catch (e) {
       transient = true;
       result = { ok: false, reason: e instanceof Error ? e.message.slice(0, 200) : 'send failed' };
@@ -140,9 +160,21 @@ export async function runSurveyTick(ctx: HubContext, sender: SurveySender): Prom
   return out;
 }
 
-/** Runs `runSurveyTick` every `intervalMs` (default 60 s). For the hub's start-up code. */
-export function startSurveyScheduler(ctx: HubContext, sender: SurveySender, opts: { intervalMs?: number } = {}): { stop(): void; tick(): Promise<TickOutcome> } {
+export interface SurveyScheduler {
+  /** One tick now (ticks never overlap: a tick asked for while one runs answers that one). */
+  tick(): Promise<TickOutcome>;
+  /** Stops the timer and waits for a tick in flight. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `runSurveyTick` every `intervalMs` (default 60 s). Started by createHub
+ * (`surveys.enabled`, `surveys.tickSeconds` in hub.json) and stopped before the
+ * channels on shutdown. The timer is unref'd: it never keeps a process alive.
+ */
+export function startSurveyScheduler(ctx: HubContext, sender: SurveySender, opts: { intervalMs?: number } = {}): SurveyScheduler {
   let running: Promise<TickOutcome> | null = null;
+  let stopped = false;
   const tick = () => {
     running ??= runSurveyTick(ctx, sender).finally(() => {
       running = null;
@@ -150,36 +182,124 @@ export function startSurveyScheduler(ctx: HubContext, sender: SurveySender, opts
     return running;
   };
   const timer = setInterval(() => {
-    tick().catch((e: unknown) => ctx.log.warn({ err: e }, 'survey tick failed'));
+    if (stopped) return;
+    tick().then(
+      (out) => {
+        if (out.sent || out.failed || out.pending) ctx.log.info({ surveys: out }, 'survey tick');
+      },
+      (e: unknown) => ctx.log.warn({ err: e }, 'survey tick failed'),
+    );
   }, opts.intervalMs ?? 60_000);
   timer.unref();
-  return { stop: () => clearInterval(timer), tick };
+  return {
+    tick,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running?.catch(() => undefined);
+    },
+  };
 }
 
 /**
- * Records the patient's answer (called by a channel adapter, or by a supervisor
- * entering a phone answer). Scores outside the survey's scale are refused; a
- * second answer replaces the first (the patient changed their mind).
+ * Records the patient's answer (the inbound pipeline for a reply on the channel,
+ * or a supervisor entering a phone answer). Scores outside the survey's scale are
+ * refused; a second answer replaces the first (the patient changed their mind).
+ * A survey its channel could not carry (`channel_unsupported`, e.g. a phone call)
+ * still takes an answer entered by staff.
  */
 export async function recordSurveyAnswer(ctx: HubContext, surveyId: string, answer: { score: number; comment?: string | null }, by: { userId: string | null; workstationId: string | null } = { userId: null, workstationId: null }): Promise<SurveyRecordRow> {
   return ctx.store.write(async (tx) => {
     const rec = await tx.getSurveyRecord(surveyId);
     if (!rec) throw new QaError(QaErrorCode.notFound, `Survey ${surveyId} not found`);
-    if (rec.status !== 'sent' && rec.status !== 'answered') throw new QaError(QaErrorCode.invalidState, `Survey ${surveyId} is ${rec.status}`);
+    const askedByStaff = by.userId !== null && rec.status === 'failed' && rec.reason === 'channel_unsupported';
+    if (rec.status !== 'sent' && rec.status !== 'answered' && !askedByStaff) throw new QaError(QaErrorCode.invalidState, `Survey ${surveyId} is ${rec.status}`);
     const scale = SURVEY_SCALES[rec.kind];
     if (!Number.isInteger(answer.score) || answer.score < scale.min || answer.score > scale.max) throw new QaError(QaErrorCode.badRequest, `Score must be ${scale.min}–${scale.max}`);
-    const now = ctx.now();
-    const patch = { status: 'answered' as const, score: answer.score, comment: answer.comment?.slice(0, 2000) ?? null, answeredAt: now, updatedAt: now };
-    await tx.updateSurveyRecord(surveyId, patch);
-    await appendAudit(tx, { at: now, userId: by.userId, workstationId: by.workstationId, action: 'survey.answer', objectType: 'conversation', objectId: rec.conversationId, outcome: 'ok', detail: { surveyId, kind: rec.kind, score: answer.score } });
-    return { ...rec, ...patch };
+    return recordSurveyAnswerIn(tx, rec, answer, { ...by, now: ctx.now() });
   });
 }
 
-/** The survey a patient's reply on this channel most likely answers (the latest sent in 7 days), for channel adapters. */
+/** Writes an answer (already checked against the scale) inside the caller's transaction, with its audit record. */
+export async function recordSurveyAnswerIn(
+  tx: StoreTx,
+  rec: SurveyRecordRow,
+  answer: { score: number; comment?: string | null },
+  by: { userId: string | null; workstationId: string | null; now: number; detail?: Record<string, unknown> },
+): Promise<SurveyRecordRow> {
+  const now = by.now;
+  const patch = { status: 'answered' as const, score: answer.score, comment: answer.comment?.slice(0, 2000) ?? null, answeredAt: now, updatedAt: now };
+  await tx.updateSurveyRecord(rec.id, patch);
+  await appendAudit(tx, { at: now, userId: by.userId, workstationId: by.workstationId, action: 'survey.answer', objectType: 'conversation', objectId: rec.conversationId, outcome: 'ok', detail: { surveyId: rec.id, kind: rec.kind, score: answer.score, ...by.detail } });
+  return { ...rec, ...patch };
+}
+
+/**
+ * Is this survey still taking answers at `now`? Sent within the window — also when
+ * already answered: a later answer replaces the first (the patient changed their mind).
+ */
+export function surveyIsOpen(rec: SurveyRecordRow, now: number, windowMs: number): boolean {
+  return (rec.status === 'sent' || rec.status === 'answered') && rec.sentAt !== null && rec.sentAt >= now - windowMs;
+}
+
+/** The survey a patient's reply on this channel most likely answers: the latest still open. */
+export async function openSurveyIn(r: StoreReader, contactId: string, channel: Channel, now: number, windowMs: number): Promise<SurveyRecordRow | null> {
+  return (await r.surveyRecordsOfContacts([contactId])).filter((x) => x.channel === channel && surveyIsOpen(x, now, windowMs)).sort((a, b) => (b.sentAt ?? 0) - (a.sentAt ?? 0))[0] ?? null;
+}
+
+/** The survey a patient's reply on this channel most likely answers (the latest sent within the answer window). */
 export async function openSurveyFor(ctx: HubContext, contactId: string, channel: Channel): Promise<SurveyRecordRow | null> {
   const now = ctx.now();
-  return ctx.store.read(async (r) => (await r.surveyRecordsOfContacts([contactId])).filter((x) => x.channel === channel && x.status === 'sent' && (x.sentAt ?? 0) >= now - 7 * DAY_MS).sort((a, b) => (b.sentAt ?? 0) - (a.sentAt ?? 0))[0] ?? null);
+  return ctx.store.read((r) => openSurveyIn(r, contactId, channel, now, answerWindowMs(ctx)));
+}
+
+/**
+ * Does this inbound patient message answer an open survey? `explicit`: the survey
+ * and score the web-chat rating card named (it must be this patient's, on this
+ * channel, open, and the score on its scale); otherwise the text must be a bare
+ * score (`parseSurveyScore`) on the scale of the patient's latest open survey, and
+ * the survey must be the last thing said to them in its conversation (a number
+ * after a later staff or bot message — "回复 1 挂号" — answers that, not the survey).
+ */
+export async function surveyAnswerOf(
+  r: StoreReader,
+  q: { contactId: string; channel: Channel; text: string; explicit: { surveyId: string; score: number } | null; now: number; windowMs: number },
+): Promise<{ survey: SurveyRecordRow; score: number } | null> {
+  if (q.explicit) {
+    const rec = await r.getSurveyRecord(q.explicit.surveyId);
+    if (!rec || rec.contactId !== q.contactId || rec.channel !== q.channel || !surveyIsOpen(rec, q.now, q.windowMs)) return null;
+    const scale = SURVEY_SCALES[rec.kind];
+    const score = q.explicit.score;
+    return Number.isInteger(score) && score >= scale.min && score <= scale.max ? { survey: rec, score } : null;
+  }
+  const open = await openSurveyIn(r, q.contactId, q.channel, q.now, q.windowMs);
+  if (!open) return null;
+  const score = parseSurveyScore(q.text, SURVEY_SCALES[open.kind]);
+  if (score === null) return null;
+  const since = open.sentAt ?? 0;
+  const askedSince = (await r.lastMessages(open.conversationId, 50)).some((m) => m.direction === 'outbound' && m.recalledAt === null && m.contentType !== SURVEY_CONTENT_TYPE && m.createdAt > since);
+  return askedSince ? null : { survey: open, score };
+}
+
+/** What the web-chat rating card shows for a survey message. */
+export interface SurveyCard {
+  id: string;
+  kind: SurveyKind;
+  min: number;
+  max: number;
+  /** The patient's answer, once given. */
+  score: number | null;
+  /** Still taking answers (being sent, or sent within the window). */
+  open: boolean;
+}
+
+/** The rating card of a survey (null for an unknown id). */
+export async function surveyCardOf(r: StoreReader, surveyId: string | null, now: number, windowMs: number): Promise<SurveyCard | null> {
+  if (!surveyId) return null;
+  const rec = await r.getSurveyRecord(surveyId);
+  if (!rec) return null;
+  const scale = SURVEY_SCALES[rec.kind];
+  return { id: rec.id, kind: rec.kind, min: scale.min, max: scale.max, score: rec.status === 'answered' ? rec.score : null, open: rec.status === 'pending' || (rec.status === 'sent' && surveyIsOpen(rec, now, windowMs)) };
 }
 
 /** CSAT/NPS of the supervisor's teams over the last `days` days, grouped. */

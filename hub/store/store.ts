@@ -1,5 +1,6 @@
 import type { Channel } from '../../shared/domain/types';
 import type { QaStoreReader, QaStoreWriter } from './qa';
+import type { KnowledgeStoreReader, KnowledgeStoreWriter } from './knowledge';
 import type { DeviceReadingData } from '../../shared/sync/entities';
 import type {
   AttachmentRow,
@@ -62,7 +63,7 @@ export interface HubStore {
   close(): Promise<void>;
 }
 
-export interface StoreReader extends QaStoreReader {
+export interface StoreReader extends QaStoreReader, KnowledgeStoreReader {
   headSeq(): Promise<number>;
   getMeta(key: string): Promise<string | null>;
 
@@ -146,7 +147,7 @@ export interface StoreReader extends QaStoreReader {
   auditCount(): Promise<number>;
 }
 
-export interface StoreTx extends StoreReader, QaStoreWriter {
+export interface StoreTx extends StoreReader, QaStoreWriter, KnowledgeStoreWriter {
   setMeta(key: string, value: string): Promise<void>;
 
   insertTeam(row: TeamRow): Promise<void>;

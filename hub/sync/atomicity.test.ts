@@ -51,7 +51,7 @@ describe('apply + change log + idempotency record are one transaction', () => {
       const snapshot = () =>
         real.read(async (r) => ({ head: await r.headSeq(), msgs: (await r.messagesOf('v-zhang-appt')).length, audit: await r.auditCount(), conv: await r.getConversation('v-zhang-appt') }));
       const before = await snapshot();
-      const m = { id: newId(), type: 'message.send' as const, args: { conversationId: 'v-zhang-appt', messageId: newId(), body: '复诊时间已确认', contentType: 'text' as const }, clientTime: 1 };
+      const m = { id: newId(), type: 'message.send' as const, args: { conversationId: 'v-zhang-appt', messageId: newId(), body: '复诊时间已确认', contentType: 'text' as const, attachments: [] }, clientTime: 1 };
 
       await expect(push(ctx, agent, [m])).rejects.toThrow('simulated crash');
       expect(await snapshot()).toEqual(before);

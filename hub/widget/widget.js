@@ -46,6 +46,15 @@ const TEXT = {
     uploadFailed: '图片上传失败，请重试',
     tooLong: '消息过长（最多 2000 字）',
     privacy: '请勿在此填写身份证号等敏感信息。急症请拨打 120。',
+    rateCsat: '服务评分',
+    rateNps: '推荐意愿',
+    csatLow: '非常不满意',
+    csatHigh: '非常满意',
+    npsLow: '完全不会',
+    npsHigh: '非常愿意',
+    score: '分',
+    rated: '感谢您的评价',
+    rateClosed: '本次评价已结束',
   },
   en: {
     launcher: 'Chat with us',
@@ -73,6 +82,15 @@ const TEXT = {
     uploadFailed: 'The image could not be uploaded; please retry',
     tooLong: 'Message too long (2000 characters at most)',
     privacy: 'Do not enter ID numbers or other sensitive data here. In an emergency call 120.',
+    rateCsat: 'Rate our service',
+    rateNps: 'How likely are you to recommend us',
+    csatLow: 'Very dissatisfied',
+    csatHigh: 'Very satisfied',
+    npsLow: 'Not at all likely',
+    npsHigh: 'Extremely likely',
+    score: 'points',
+    rated: 'Thank you for your rating',
+    rateClosed: 'This survey has closed',
   },
 };
 
@@ -112,6 +130,14 @@ button.primary { border: 0; border-radius: 10px; padding: 0 14px; height: 42px; 
 button.secondary { border: 1px solid #c5ccd3; border-radius: 10px; padding: 0 12px; height: 42px; background: #fff; color: #1b1f23; font-size: 15px; cursor: pointer; }
 button.icon { border: 1px solid #c5ccd3; border-radius: 10px; width: 42px; height: 42px; background: #fff; color: #0f6e5c; cursor: pointer; flex: none; display: inline-flex; align-items: center; justify-content: center; padding: 0; }
 button.icon svg { width: 22px; height: 22px; }
+.rating { display: flex; flex-direction: column; gap: 4px; margin-top: 4px; max-width: 100%; }
+.rating .scores { display: flex; flex-wrap: wrap; gap: 4px; }
+.rating button { min-width: 34px; height: 34px; padding: 0 6px; border: 1px solid #0f6e5c; border-radius: 8px; background: #fff; color: #0f6e5c; font-size: 15px; cursor: pointer; }
+.rating button[aria-pressed="true"] { background: #0f6e5c; color: #fff; }
+.rating button:disabled { cursor: default; }
+.rating button:disabled:not([aria-pressed="true"]) { border-color: #c5ccd3; color: #68707a; }
+.rating .ends { display: flex; justify-content: space-between; gap: 8px; font-size: 11px; color: #68707a; }
+.rating .done { font-size: 12px; color: #2f5d53; }
 `;
 
 /** @param {string} s */
@@ -123,11 +149,11 @@ function loadState() {
   try {
     const raw = localStorage.getItem(STORE_KEY);
     const s = raw ? JSON.parse(raw) : null;
-    if (s && typeof s === 'object') return { token: s.token ?? null, name: s.name ?? '', phone: s.phone ?? '', introDone: !!s.introDone, pending: Array.isArray(s.pending) ? s.pending : [], seen: Array.isArray(s.seen) ? s.seen : [] };
+    if (s && typeof s === 'object') return { token: s.token ?? null, name: s.name ?? '', phone: s.phone ?? '', introDone: !!s.introDone, pending: Array.isArray(s.pending) ? s.pending : [], seen: Array.isArray(s.seen) ? s.seen : [], rated: s.rated && typeof s.rated === 'object' && !Array.isArray(s.rated) ? s.rated : {} };
   } catch {
     /* private mode or corrupt: start fresh */
   }
-  return { token: null, name: '', phone: '', introDone: false, pending: [], seen: [] };
+  return { token: null, name: '', phone: '', introDone: false, pending: [], seen: [], rated: /** @type {Record<string, number>} */ ({}) };
 }
 
 /** @param {ReturnType<typeof loadState>} s */
@@ -264,7 +290,44 @@ export function mount(opts = {}) {
   const fmt = (/** @type {number} */ at) => new Date(at).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' });
 
   /**
-   * @param {{ id?: string; cid?: string; from: 'visitor' | 'agent'; text: string; at: number; kind?: string; name?: string | null; pending?: boolean; image?: string }} m
+   * The rating card under a survey message: one button per score; a click sends the
+   * score as the patient's message with `survey: {id, score}` (hub/channels/webchat/protocol.ts).
+   * @param {{ id: string; kind: string; min: number; max: number; score: number | null; open: boolean }} card
+   */
+  const ratingCard = (card) => {
+    const nps = card.kind === 'nps';
+    const box = el('div', { class: 'rating', role: 'group', 'aria-label': nps ? t.rateNps : t.rateCsat, 'data-testid': 'lw-rating', 'data-survey': card.id });
+    const scores = el('div', { class: 'scores' });
+    const note = el('div', { class: 'done', 'data-testid': 'lw-rating-note' });
+    const chosen = card.score ?? state.rated[card.id] ?? null;
+    /** @type {HTMLButtonElement[]} */
+    const buttons = [];
+    const settle = (/** @type {number | null} */ score, /** @type {string} */ text) => {
+      for (const b of buttons) {
+        b.disabled = true;
+        b.setAttribute('aria-pressed', String(Number(b.value) === score));
+      }
+      note.textContent = text;
+    };
+    for (let n = card.min; n <= card.max; n++) {
+      const b = /** @type {HTMLButtonElement} */ (el('button', { type: 'button', value: String(n), 'aria-pressed': 'false', 'aria-label': `${n} ${t.score}`, 'data-testid': 'lw-rate' }, [String(n)]));
+      b.addEventListener('click', () => {
+        settle(n, t.rated);
+        state.rated[card.id] = n;
+        saveState(state);
+        queue({ text: String(n), survey: { id: card.id, score: n } });
+      });
+      buttons.push(b);
+      scores.append(b);
+    }
+    box.append(scores, el('div', { class: 'ends' }, [el('span', {}, [`${card.min} = ${nps ? t.npsLow : t.csatLow}`]), el('span', {}, [`${card.max} = ${nps ? t.npsHigh : t.csatHigh}`])]), note);
+    if (chosen !== null) settle(chosen, t.rated);
+    else if (!card.open) settle(null, t.rateClosed);
+    return box;
+  };
+
+  /**
+   * @param {{ id?: string; cid?: string; from: 'visitor' | 'agent'; text: string; at: number; kind?: string; name?: string | null; pending?: boolean; image?: string; survey?: { id: string; kind: string; min: number; max: number; score: number | null; open: boolean } }} m
    */
   const render = (m) => {
     const bubble = el('div', { class: 'bubble' });
@@ -273,7 +336,7 @@ export function mount(opts = {}) {
     else bubble.append(m.text);
     const metaText = m.from === 'agent' ? `${m.name || t.agent} · ${fmt(m.at)}` : `${fmt(m.at)} · ${m.pending ? t.pending : t.sent}`;
     const meta = el('div', { class: 'meta' }, [metaText]);
-    const row = el('div', { class: `msg ${m.from === 'visitor' ? 'me' : 'them'}`, 'data-testid': m.from === 'visitor' ? 'lw-msg-visitor' : 'lw-msg-agent', 'data-state': m.pending ? 'pending' : 'sent' }, [bubble, meta]);
+    const row = el('div', { class: `msg ${m.from === 'visitor' ? 'me' : 'them'}`, 'data-testid': m.from === 'visitor' ? 'lw-msg-visitor' : 'lw-msg-agent', 'data-state': m.pending ? 'pending' : 'sent' }, m.survey ? [bubble, ratingCard(m.survey), meta] : [bubble, meta]);
     if (m.id) row.setAttribute('data-id', m.id);
     log.append(row);
     if (m.cid && m.pending) pendingEls.set(m.cid, row);
@@ -286,7 +349,7 @@ export function mount(opts = {}) {
   };
   const flushPending = () => {
     if (!ready) return;
-    for (const p of state.pending) send({ t: 'msg', cid: p.cid, ...(p.text ? { text: p.text } : {}), ...(p.attachmentId ? { attachmentId: p.attachmentId } : {}) });
+    for (const p of state.pending) send({ t: 'msg', cid: p.cid, ...(p.text ? { text: p.text } : {}), ...(p.attachmentId ? { attachmentId: p.attachmentId } : {}), ...(p.survey ? { survey: p.survey } : {}) });
   };
 
   const connect = () => {
@@ -343,7 +406,7 @@ export function mount(opts = {}) {
         state.seen = [...seen];
         saveState(state);
         typing.hidden = true;
-        render({ id: f.id, from: 'agent', text: f.text, at: f.at, name: f.name });
+        render({ id: f.id, from: 'agent', text: f.text, at: f.at, name: f.name, survey: f.survey });
       } else if (f.t === 'typing') {
         typing.hidden = false;
         if (typingTimer) clearTimeout(typingTimer);
@@ -372,7 +435,7 @@ export function mount(opts = {}) {
     sock.onerror = () => sock.close();
   };
 
-  const queue = (/** @type {{ text?: string; attachmentId?: string }} */ m, /** @type {string | undefined} */ image) => {
+  const queue = (/** @type {{ text?: string; attachmentId?: string; survey?: { id: string; score: number } }} */ m, /** @type {string | undefined} */ image) => {
     const p = { cid: newCid(), at: Date.now(), ...m };
     state.pending.push(p);
     saveState(state);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { attachmentMetaSchema } from './attachments';
 import { domain, method } from './define';
 import { channelSchema, conversationStatusSchema, idSchema, prioritySchema } from '../domain/types';
 
@@ -50,6 +51,7 @@ export const timelineItemSchema = z.discriminatedUnion('type', [
     recalledAt: z.number().int().nullable(),
     /** Outbound messages the agent may still recall (within 5 s of sending). */
     recallableUntil: z.number().int().nullable(),
+    attachments: z.array(attachmentMetaSchema),
   }),
   z.object({ type: z.literal('note'), id: idSchema, at: z.number().int(), authorName: z.string().nullable(), body: z.string() }),
   z.object({ type: z.literal('event'), id: idSchema, at: z.number().int(), kind: z.string(), actorName: z.string().nullable(), detail: z.record(z.string(), z.unknown()) }),

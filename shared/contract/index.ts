@@ -12,12 +12,14 @@ import { syncDomain } from './sync';
 import { knowledgeDomain } from './knowledge';
 import { supervisorDomain } from './supervisor';
 import { consoleDomain, policyDomain } from './console';
+import { attachmentsDomain } from './attachments';
 
 /** The one contract between renderer and workstation services. Add a domain here. */
 export const contract = mergeDomains([
   sessionDomain,
   conversationsDomain,
   messagesDomain,
+  attachmentsDomain,
   notesDomain,
   draftsDomain,
   contactsDomain,

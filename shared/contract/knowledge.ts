@@ -1,6 +1,46 @@
 import { z } from 'zod';
 import { domain, method } from './define';
 import { idSchema } from '../domain/types';
+import { cardSchema, complianceHitSchema, engineLanguageSchema, localizedSchema, redFlagSchema } from '../engine/types';
+
+const itemIdSchema = z.string().min(1).max(200);
+const itemStatusSchema = z.enum(['active', 'retired', 'removed']);
+
+export const knowledgeUsageSchema = z.object({
+  since: z.number().int(),
+  teamIds: z.array(z.string()),
+  items: z.array(
+    z.object({
+      itemId: z.string(),
+      title: z.string().nullable(),
+      status: itemStatusSchema.nullable(),
+      shown: z.number().int(),
+      inserted: z.number().int(),
+      useful: z.number().int(),
+      useless: z.number().int(),
+      uselessUsers: z.number().int(),
+      lastAt: z.number().int(),
+    }),
+  ),
+});
+
+export const retirementSettingsSchema = z.object({ windowDays: z.number().int(), minUsers: z.number().int(), minMarks: z.number().int() });
+
+export const knowledgeReviewSchema = z.object({
+  id: z.string(),
+  itemId: z.string(),
+  title: z.string().nullable(),
+  itemStatus: itemStatusSchema.nullable(),
+  status: z.enum(['pending', 'confirmed', 'restored']),
+  reason: z.enum(['users', 'marks']),
+  uselessUsers: z.number().int(),
+  uselessMarks: z.number().int(),
+  usefulMarks: z.number().int(),
+  retiredAt: z.number().int(),
+  decidedBy: z.string().nullable(),
+  decidedAt: z.number().int().nullable(),
+  comment: z.string(),
+});
 
 export const knowledgeDomain = domain('knowledge', {
   bundle: method(
@@ -13,11 +53,57 @@ export const knowledgeDomain = domain('knowledge', {
       retired: z.array(z.string()),
       /** Problems loading items (file:line: message), shown to admins, never fatal. */
       errors: z.array(z.string()),
+      /** The newest synced knowledge change in this bundle: pass it to `knowledge.changes` for what arrived later. */
+      version: z.number().int().nonnegative(),
+    }),
+  ),
+  changes: method(
+    'Knowledge that arrived by sync after `since` (a bundle/changes version): items to upsert into the running engine, ids to remove, and the whole retired set. Apply with applyKnowledgeDelta (shared/engine).',
+    z.object({ since: z.number().int().nonnegative() }).strict(),
+    z.object({
+      version: z.number().int().nonnegative(),
+      items: z.array(z.unknown()),
+      removed: z.array(z.string()),
+      retired: z.array(z.string()),
+      errors: z.array(z.string()),
     }),
   ),
   feedback: method(
     'Mark a card useful or useless (feeds the retirement rule and usage counts).',
-    z.object({ itemId: z.string().min(1).max(200), useful: z.boolean(), conversationId: idSchema.optional() }).strict(),
+    z.object({ itemId: itemIdSchema, useful: z.boolean(), conversationId: idSchema.optional() }).strict(),
     z.object({ recorded: z.literal(true) }),
+  ),
+  track: method(
+    'A card was shown or inserted into the draft (usage counts at the hub; "shown" counts once per item and conversation per session).',
+    z.object({ itemId: itemIdSchema, event: z.enum(['shown', 'inserted']), conversationId: idSchema.optional() }).strict(),
+    z.object({ recorded: z.boolean() }),
+  ),
+  usage: method(
+    'Supervisor: usage counts per knowledge item (shown / inserted / useful / useless) over the caller’s teams, from the hub.',
+    z.object({ days: z.number().int().min(1).max(366).default(7) }).strict(),
+    knowledgeUsageSchema,
+  ),
+  reviewQueue: method(
+    'Supervisor: items retired by repeated "useless" marks, waiting for a decision (or all decided ones), from the hub.',
+    z.object({ status: z.enum(['pending', 'confirmed', 'restored', 'all']).default('pending') }).strict(),
+    z.object({ items: z.array(knowledgeReviewSchema), settings: retirementSettingsSchema }),
+  ),
+  review: method(
+    'Supervisor: restore a retired item (suggested again everywhere) or confirm its retirement. Audited at the hub.',
+    z.object({ itemId: itemIdSchema, decision: z.enum(['restore', 'confirm']), comment: z.string().max(2000).optional() }).strict(),
+    z.object({ itemId: z.string(), review: z.enum(['pending', 'confirmed', 'restored']), itemStatus: itemStatusSchema, seq: z.number().int() }),
+  ),
+  assist: method(
+    'Optional on-prem LLM: a conversation summary and a suggested reply as cards, after the compliance lint and red-flag detector. Never sends; `unavailable` says why a card is missing (off, timeout, error, withheld).',
+    z.object({ conversationId: idSchema, lang: engineLanguageSchema.optional() }).strict(),
+    z.object({
+      cards: z.array(cardSchema),
+      redFlags: z.array(redFlagSchema),
+      compliance: z.array(complianceHitSchema),
+      unavailable: z.object({
+        summary: z.object({ code: z.string(), message: localizedSchema }).nullable(),
+        reply: z.object({ code: z.string(), message: localizedSchema }).nullable(),
+      }),
+    }),
   ),
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { domain, method } from './define';
 import { deliveryStatusSchema, idSchema } from '../domain/types';
+import { attachmentMetaSchema, MAX_ATTACHMENTS_PER_MESSAGE } from './attachments';
 
 export const MAX_MESSAGE_CHARS = 4000;
 
@@ -13,6 +14,7 @@ export const messageSchema = z.object({
   deliveryStatus: deliveryStatusSchema,
   failureReason: z.string().nullable(),
   createdAt: z.number().int(),
+  attachments: z.array(attachmentMetaSchema),
 });
 export type Message = z.infer<typeof messageSchema>;
 
@@ -32,9 +34,12 @@ export const messagesDomain = domain('messages', {
     z
       .object({
         conversationId: idSchema,
-        body: z.string().trim().min(1, 'empty').max(MAX_MESSAGE_CHARS),
+        body: z.string().trim().max(MAX_MESSAGE_CHARS),
+        /** Files staged with attachments.stage for this conversation. */
+        attachmentIds: z.array(idSchema).max(MAX_ATTACHMENTS_PER_MESSAGE).default([]),
       })
-      .strict(),
+      .strict()
+      .refine((v) => v.body.length > 0 || v.attachmentIds.length > 0, { message: 'empty', path: ['body'] }),
     messageSchema,
   ),
   recall: method(

@@ -105,6 +105,15 @@ function itemActions(it: KnowledgeItem, lang: EngineLanguage): Action[] {
   });
 }
 
+/** Red-flag cards (emergency first, with the scripted emergency reply). Shared with the LLM assistant, whose cards never displace them. */
+export function redFlagCards(flags: readonly RedFlag[], lang: EngineLanguage): Card[] {
+  return flags.map((f) => {
+    const actions: Action[] = [...f.actions];
+    if (f.urgency === 'emergency') actions.push({ type: 'suggest_reply', text: pick(EMERGENCY_SCRIPT, lang) });
+    return { id: `red_flag:${f.id}`, kind: 'red_flag', title: pick(redFlagTitle(f.id), lang), body: pick(f.guidance, lang), sourceItemId: `redflag:${f.id}`, score: BAND.red_flag - urgencyRank[f.urgency] * 100, actions, urgency: f.urgency };
+  });
+}
+
 export function createEngine(config: EngineConfig): Engine {
   const index = new Bm25Index();
   const items = new Map<string, KnowledgeItem>();
@@ -157,12 +166,7 @@ export function createEngine(config: EngineConfig): Engine {
     const lang: EngineLanguage = input.lang ?? guessLanguage(input.lastPatientMessages.at(-1) ?? input.draft ?? '');
     const cards: Card[] = [];
 
-    for (const f of side.redFlags) {
-      const title = redFlagTitle(f.id);
-      const actions: Action[] = [...f.actions];
-      if (f.urgency === 'emergency') actions.push({ type: 'suggest_reply', text: pick(EMERGENCY_SCRIPT, lang) });
-      cards.push({ id: `red_flag:${f.id}`, kind: 'red_flag', title: pick(title, lang), body: pick(f.guidance, lang), sourceItemId: `redflag:${f.id}`, score: BAND.red_flag - urgencyRank[f.urgency] * 100, actions, urgency: f.urgency });
-    }
+    cards.push(...redFlagCards(side.redFlags, lang));
 
     const draftNorm = normalize(input.draft);
     const draftDrugs = findDrugs(draftNorm).filter((d) => !d.negated).map((d) => d.drugId);

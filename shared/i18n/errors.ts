@@ -24,6 +24,7 @@ export const errorMessages: Record<string, Record<Language, string>> = {
   'session.locked': { 'zh-CN': '工作台已锁定，请输入密码解锁。', en: 'The workspace is locked; enter your password to unlock.' },
   'session.signed_out': { 'zh-CN': '请先登录。', en: 'Please sign in first.' },
   'session.already_signed_in': { 'zh-CN': '已经登录，请先退出当前账号。', en: 'Already signed in — sign out first.' },
+  'session.closed': { 'zh-CN': '提灯正在关闭。', en: 'Lantern is closing.' },
   'session.wrong_password': { 'zh-CN': '密码不正确。', en: 'Wrong password.' },
   'sync.no_hub': { 'zh-CN': '本机未配置院内枢纽（演示模式）。', en: 'No hospital hub is configured on this computer (demo mode).' },
   'messages.recall_expired': { 'zh-CN': '只能在发送后 5 秒内撤回。', en: 'Replies can only be recalled within 5 seconds of sending.' },

@@ -47,6 +47,16 @@ export const conversationData = z.object({
 });
 
 /** A recalled message arrives again with `body: ''` and `recalledAt` set: the client must overwrite (shred) its copy. */
+/** A file on a message: metadata only; the bytes are fetched from the hub by id (GET /attachments/:id). */
+export const messageAttachment = z.object({
+  id: z.string().min(1).max(64),
+  filename: z.string().min(1).max(200),
+  mime: z.string().min(1).max(100),
+  size: z.number().int().nonnegative(),
+  sha256: z.string().max(64),
+});
+export type MessageAttachment = z.infer<typeof messageAttachment>;
+
 export const messageData = z.object({
   id: z.string(),
   conversationId: z.string(),
@@ -59,6 +69,8 @@ export const messageData = z.object({
   failureReason: z.string().nullable(),
   createdAt: z.number().int(),
   recalledAt: z.number().int().nullable(),
+  /** Absent from hubs and messages older than attachments. */
+  attachments: z.array(messageAttachment).max(20).optional(),
 });
 
 export const noteData = z.object({
@@ -82,12 +94,21 @@ export const deviceReadingData = z.object({
   measuredAt: z.number().int(),
 });
 
+export const knowledgeItemStatuses = ['active', 'retired', 'removed'] as const;
+export type KnowledgeItemStatus = (typeof knowledgeItemStatuses)[number];
+
 export const knowledgeItemData = z.object({
   id: z.string(),
   lang: z.string(),
   title: z.string(),
   body: z.unknown(),
   updatedAt: z.number().int(),
+  /**
+   * Absent = active. `retired`: kept out of suggestions (the feedback review queue; a
+   * supervisor may restore it). `removed`: deleted from the hub's knowledge files.
+   * A client keeps the row and hides the item in both cases (also a bundled copy).
+   */
+  status: z.enum(knowledgeItemStatuses).optional(),
 });
 
 /** Routing / auto-reply / quick-reply rules the workstation may evaluate locally. */

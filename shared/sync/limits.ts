@@ -14,6 +14,9 @@ export const SYNC_LIMITS = {
   maxBodyChars: 10_000,
   maxTags: 20,
   maxTagChars: 32,
+  /** Files on one reply, and the largest file (PUT /sync/attachments/:id; the same as the workstation's limit). */
+  maxAttachmentsPerMessage: 5,
+  maxAttachmentBytes: 10 * 1024 * 1024,
   /** Largest WebSocket frame a client may send. */
   maxWsFrameBytes: 16 * 1024,
 } as const;

@@ -9,10 +9,26 @@ export const ulidSchema = z.string().regex(ULID_PATTERN, 'must be a ULID (26 Cro
 const bodySchema = z.string().min(1).max(SYNC_LIMITS.maxBodyChars);
 const textList = z.array(z.string().min(1).max(200)).max(100);
 
+/** What a `knowledge.feedback` mutation records about a card. */
+export const knowledgeFeedbackKinds = ['shown', 'inserted', 'useful', 'useless'] as const;
+export type KnowledgeFeedbackKind = (typeof knowledgeFeedbackKinds)[number];
+
 /** Arguments of every mutation type. All objects are strict: an unknown field is a bad request. */
 export const mutationArgSchemas = {
   /** Reply to the patient. The new message's id is `messageId` (the client's optimistic row). */
-  'message.send': z.strictObject({ conversationId: idSchema, messageId: ulidSchema, body: bodySchema, contentType: z.literal('text').default('text') }),
+  'message.send': z
+    .strictObject({
+      conversationId: idSchema,
+      messageId: ulidSchema,
+      body: z.string().max(SYNC_LIMITS.maxBodyChars),
+      contentType: z.literal('text').default('text'),
+      /** Files uploaded beforehand (PUT /sync/attachments/:id); the hub binds them to the message. */
+      attachments: z
+        .array(z.strictObject({ id: ulidSchema, filename: z.string().min(1).max(200), mime: z.string().min(1).max(100), size: z.number().int().positive(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }))
+        .max(SYNC_LIMITS.maxAttachmentsPerMessage)
+        .default([]),
+    })
+    .refine((a) => a.body.length > 0 || a.attachments.length > 0, { message: 'a reply needs text or a file', path: ['body'] }),
   /** Internal note, never sent to the patient. */
   'note.add': z.strictObject({ conversationId: idSchema, noteId: ulidSchema, body: bodySchema }),
   'conversation.setStatus': z.strictObject({ conversationId: idSchema, status: conversationStatusSchema }),
@@ -42,6 +58,15 @@ export const mutationArgSchemas = {
   }),
   /** Only the author, only an outbound message, only within SYNC_LIMITS.recallWindowMs of the hub accepting it. */
   'message.recall': z.strictObject({ messageId: idSchema }),
+  /**
+   * A knowledge card was shown, inserted into a draft, or marked useful/useless (docs/knowledge.md §Feedback).
+   * Counted once per mutation id; the hub aggregates per item and may retire an item into the review queue.
+   */
+  'knowledge.feedback': z.strictObject({
+    itemId: z.string().min(1).max(200),
+    kind: z.enum(knowledgeFeedbackKinds),
+    conversationId: idSchema.optional(),
+  }),
 } as const;
 
 export type MutationType = keyof typeof mutationArgSchemas;

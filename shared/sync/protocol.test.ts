@@ -21,6 +21,7 @@ describe('sync protocol schemas', () => {
       'conversation.markRead',
       'contact.updateProfile',
       'message.recall',
+      'knowledge.feedback',
     ]);
     const env = { id: '01ARZ3NDEKTSV4RRFFQ69G5FAV', clientTime: 1 };
     expect(parseMutation({ ...env, type: 'message.send', args: { conversationId: 'v-1', messageId: '01ARZ3NDEKTSV4RRFFQ69G5FAW', body: 'hi' } })).toMatchObject({

@@ -13,5 +13,9 @@ export const migrations: readonly EmbeddedMigration[] = [
   {
     "tag": "0002_sync_rebase",
     "sql": "ALTER TABLE `conversations` ADD `hub_base` text;"
+  },
+  {
+    "tag": "0003_attachments",
+    "sql": "CREATE TABLE `attachments` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`conversation_id` text NOT NULL,\n\t`message_id` text,\n\t`filename` text NOT NULL,\n\t`mime` text NOT NULL,\n\t`size` integer NOT NULL,\n\t`sha256` text,\n\t`data` blob,\n\t`state` text NOT NULL,\n\t`created_at` integer NOT NULL\n);\n--> statement-breakpoint\nCREATE INDEX `attachments_message` ON `attachments` (`message_id`);--> statement-breakpoint\nCREATE INDEX `attachments_conversation_state` ON `attachments` (`conversation_id`,`state`);"
   }
 ];

@@ -9,6 +9,7 @@ import { contacts, conversationEvents, conversations, deviceReadings, messages, 
 import { searchConversationIds } from '../replica/search';
 import { enqueueMutation } from '../outbox/enqueue';
 import type { ServiceContext } from './context';
+import { attachmentsOfMessages } from '../attachments/store';
 
 const summaryColumns = {
   id: conversations.id,
@@ -108,7 +109,9 @@ export function conversationsHandlers(ctx: ServiceContext): Handlers<Contract>['
       const conv = requireConversation(id);
       const now = ctx.now();
       const items: TimelineItem[] = [];
-      for (const m of db.select().from(messages).where(eq(messages.conversationId, id)).orderBy(desc(messages.createdAt)).limit(limit).all()) {
+      const msgs = db.select().from(messages).where(eq(messages.conversationId, id)).orderBy(desc(messages.createdAt)).limit(limit).all();
+      const files = attachmentsOfMessages(ctx.replica, msgs.map((m) => m.id));
+      for (const m of msgs) {
         const recallable = m.direction === 'outbound' && !m.recalledAt && m.authorId === ctx.session.user.id && now - m.createdAt < RECALL_WINDOW_MS;
         items.push({
           type: 'message',
@@ -122,6 +125,7 @@ export function conversationsHandlers(ctx: ServiceContext): Handlers<Contract>['
           failureReason: m.failureReason,
           recalledAt: m.recalledAt,
           recallableUntil: recallable ? m.createdAt + RECALL_WINDOW_MS : null,
+          attachments: files.get(m.id) ?? [],
         });
       }
       for (const n of db.select().from(notes).where(eq(notes.conversationId, id)).orderBy(desc(notes.createdAt)).limit(limit).all()) {

@@ -7,6 +7,7 @@ import { RECALL_WINDOW_MS } from '../../../shared/contract/messages';
 import { conversationEvents, conversations, messages, outbox } from '../../../db/replica/schema';
 import { indexDoc, removeDoc } from '../replica/search';
 import { enqueueMutation } from '../outbox/enqueue';
+import { attachmentsOfMessages, bindStagedToMessage, dropAttachmentsOf } from '../attachments/store';
 import type { ServiceContext } from './context';
 
 const messageColumns = {
@@ -30,10 +31,11 @@ export function messagesHandlers(ctx: ServiceContext): Handlers<Contract>['messa
 
   return {
     list: ({ conversationId, limit }) => {
-      const items = db.select(messageColumns).from(messages).where(eq(messages.conversationId, conversationId)).orderBy(asc(messages.createdAt), asc(messages.id)).limit(limit).all();
-      return { items };
+      const rows = db.select(messageColumns).from(messages).where(eq(messages.conversationId, conversationId)).orderBy(asc(messages.createdAt), asc(messages.id)).limit(limit).all();
+      const files = attachmentsOfMessages(ctx.replica, rows.map((r) => r.id));
+      return { items: rows.map((r) => ({ ...r, attachments: files.get(r.id) ?? [] })) };
     },
-    queueReply: ({ conversationId, body }) => {
+    queueReply: ({ conversationId, body, attachmentIds }) => {
       const id = ulid();
       const now = ctx.now();
       const user = ctx.session.user;
@@ -45,12 +47,16 @@ export function messagesHandlers(ctx: ServiceContext): Handlers<Contract>['messa
           const conv = db.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, conversationId)).get();
           if (!conv) throw new LanternError('replica.not_found', `Conversation ${conversationId} not found`);
           db.insert(messages).values({ id, conversationId, direction: 'outbound', authorId: user.id, authorName: user.name, body, deliveryStatus: 'queued', createdAt: now }).run();
-          db.update(conversations).set({ lastMessageAt: now, lastMessagePreview: body.slice(0, 120), updatedAt: now }).where(eq(conversations.id, conversationId)).run();
-          indexDoc(sqlite, 'message', id, conversationId, body);
-          enqueueMutation(db, { id, type: 'message.send', args: { messageId: id, conversationId, body }, at: now });
+          // Staged files join the reply in the same transaction: they leave with it or not at all.
+          const files = bindStagedToMessage(ctx.replica, conversationId, id, attachmentIds);
+          const preview = body || files.map((f) => `📎 ${f.filename}`).join(' ');
+          db.update(conversations).set({ lastMessageAt: now, lastMessagePreview: preview.slice(0, 120), updatedAt: now }).where(eq(conversations.id, conversationId)).run();
+          if (body) indexDoc(sqlite, 'message', id, conversationId, body);
+          enqueueMutation(db, { id, type: 'message.send', args: { messageId: id, conversationId, body, ...(files.length ? { attachments: files } : {}) }, at: now });
         })
         .immediate();
-      return db.select(messageColumns).from(messages).where(eq(messages.id, id)).get()!;
+      const row = db.select(messageColumns).from(messages).where(eq(messages.id, id)).get()!;
+      return { ...row, attachments: attachmentsOfMessages(ctx.replica, [id]).get(id) ?? [] };
     },
     recall: ({ id }) => {
       const now = ctx.now();
@@ -63,6 +69,7 @@ export function messagesHandlers(ctx: ServiceContext): Handlers<Contract>['messa
           if (now - m.createdAt > RECALL_WINDOW_MS) throw new LanternError('messages.recall_expired', 'Replies can only be recalled within 5 seconds');
           db.update(messages).set({ body: '', recalledAt: now }).where(eq(messages.id, id)).run();
           removeDoc(sqlite, 'message', id);
+          dropAttachmentsOf(ctx.replica, id);
           db.insert(conversationEvents).values({ id: ulid(), conversationId: m.conversationId, kind: 'recall', actorId: ctx.session.user.id, actorName: ctx.session.user.name, detail: { messageId: id }, createdAt: now }).run();
           const pending = db.select().from(outbox).where(and(eq(outbox.id, id), eq(outbox.state, 'pending'))).get();
           if (pending) {
@@ -85,6 +92,7 @@ export function messagesHandlers(ctx: ServiceContext): Handlers<Contract>['messa
           if (entry.state !== 'pending') throw new LanternError('messages.already_sending', 'This reply is already on its way and cannot be cancelled; recall it instead');
           db.delete(outbox).where(eq(outbox.id, id)).run();
           removeDoc(sqlite, 'message', id);
+          dropAttachmentsOf(ctx.replica, id);
           db.delete(messages).where(eq(messages.id, id)).run();
         })
         .immediate();

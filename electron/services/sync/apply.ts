@@ -5,6 +5,8 @@ import type { Change } from '../../../shared/sync/protocol';
 import * as t from '../../../db/replica/schema';
 import type { Replica } from '../replica/open';
 import { indexDoc, removeDoc } from '../replica/search';
+import { KNOWLEDGE_STATUS_PREFIX, setKnowledgeStatus } from './knowledge-status';
+import { dropAttachmentsOf, recordRemoteAttachments } from '../attachments/store';
 
 export class ProtocolError extends Error {}
 
@@ -61,6 +63,7 @@ function deleteConversation(replica: Replica, conversationId: string): void {
   for (const n of db.select({ id: t.notes.id }).from(t.notes).where(eq(t.notes.conversationId, conversationId)).all()) removeDoc(sqlite, 'note', n.id);
   // Local drafts and pending outbox entries stay: they are the user's unsent work
   // (the hub will reject them as out of scope, and the user sees why).
+  db.delete(t.attachments).where(eq(t.attachments.conversationId, conversationId)).run();
   db.delete(t.messages).where(eq(t.messages.conversationId, conversationId)).run();
   db.delete(t.notes).where(eq(t.notes.conversationId, conversationId)).run();
   db.delete(t.conversationEvents).where(eq(t.conversationEvents.conversationId, conversationId)).run();
@@ -188,9 +191,11 @@ export function applyChanges(replica: Replica, changes: Change[]): ApplyStats {
         if (!stmt(sqlite, SQL.hasConversation).get(d.conversationId)) break;
         stmt(sqlite, SQL.message).run({ ...d, seq });
         if (d.recalledAt !== null) {
-          // Recall: the body above is '' — our copy is overwritten (secure_delete shreds the old cell).
+          // Recall: the body above is '' — our copy is overwritten (secure_delete shreds the old cell), files too.
           removeDoc(sqlite, 'message', d.id);
+          dropAttachmentsOf(replica, d.id);
         } else {
+          if (d.attachments?.length) recordRemoteAttachments(replica, d.conversationId, d.id, d.attachments, d.createdAt);
           indexDoc(sqlite, 'message', d.id, d.conversationId, d.body);
         }
         touched.add(d.conversationId);
@@ -210,8 +215,10 @@ export function applyChanges(replica: Replica, changes: Change[]): ApplyStats {
         break;
       }
       case 'knowledge_item': {
-        const d = entityDataSchemas.knowledge_item.parse(c.data);
+        const { status, ...d } = entityDataSchemas.knowledge_item.parse(c.data);
         db.insert(t.knowledgeItems).values({ ...d, hubSeq: seq }).onConflictDoUpdate({ target: t.knowledgeItems.id, set: { ...d, hubSeq: seq } }).run();
+        // Retired / removed items keep their row (and hide a bundled copy too): handlers/knowledge.ts.
+        setKnowledgeStatus(replica, d.id, status ?? 'active');
         break;
       }
       case 'rule': {
@@ -261,8 +268,11 @@ export function resetHubData(replica: Replica): void {
       for (const table of ['search_docs', 'conversation_events', 'messages', 'notes', 'device_readings', 'contact_identities', 'conversations', 'contacts', 'knowledge_items', 'users', 'teams']) {
         replica.sqlite.prepare(`DELETE FROM ${table}`).run();
       }
+      // Files the hub has are fetched again when opened; staged and queued ones are unsent work and stay.
+      replica.sqlite.prepare("DELETE FROM attachments WHERE state = 'stored'").run();
       replica.sqlite.prepare("DELETE FROM sync_state WHERE key IN ('cursor', 'hub_id', 'initial_done')").run();
       replica.sqlite.prepare("DELETE FROM settings WHERE key LIKE 'rule:%'").run();
+      replica.sqlite.prepare(`DELETE FROM settings WHERE substr(key, 1, ${KNOWLEDGE_STATUS_PREFIX.length}) = ?`).run(KNOWLEDGE_STATUS_PREFIX);
     })
     .immediate();
 }

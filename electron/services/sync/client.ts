@@ -9,6 +9,8 @@ import { backoffDelay } from './backoff';
 import { HubError, HubHttp } from './http';
 import { markRejected, recordResults, takeBatch, takeOne } from './push';
 import { readState, STATE, writeState } from './state';
+import { markStored, queuedUploads } from '../attachments/store';
+import type { MutationEnvelope } from '../../../shared/sync/mutations';
 
 export type SyncStatus = 'signed_out' | 'offline' | 'syncing' | 'online' | 'error';
 
@@ -287,6 +289,7 @@ export class SyncClient {
       const batch = takeBatch(this.replica);
       if (!batch.length) return;
       try {
+        await this.uploadFiles(batch);
         const res = await this.http.push(await this.token(), batch);
         recordResults(this.replica, batch, res.results);
         this.version++;
@@ -317,6 +320,38 @@ export class SyncClient {
         }
         throw e;
       }
+    }
+  }
+
+  /**
+   * The bytes of files on replies in this batch go first. A file the hub refuses
+   * (too large, not an allowed type) is left queued: the hub then rejects the reply
+   * with `sync.attachment_missing` and the agent sees it, instead of a silent drop.
+   */
+  private async uploadFiles(batch: MutationEnvelope[]): Promise<void> {
+    const ids = batch.filter((m) => m.type === 'message.send').map((m) => (m.args as { messageId?: unknown }).messageId).filter((x): x is string => typeof x === 'string');
+    for (const f of queuedUploads(this.replica, ids)) {
+      if (!f.data || !f.sha256) continue;
+      try {
+        await this.http.putAttachment(await this.token(), { id: f.id, conversationId: f.conversationId, filename: f.filename, sha256: f.sha256, data: f.data });
+        markStored(this.replica, f.id);
+      } catch (e) {
+        if (!(e instanceof HubError && e.kind === 'client')) throw e;
+        this.log('warn', 'hub refused a file', { id: f.id, code: e.error.code });
+      }
+    }
+  }
+
+  /** Fetches the bytes of a file from the hub (the caller keeps them in the replica). */
+  async fetchAttachment(id: string): Promise<{ data: Buffer; mime: string }> {
+    try {
+      return await this.http.getAttachment(await this.token(), id);
+    } catch (e) {
+      if (e instanceof HubError && e.kind === 'auth') {
+        this.accessToken = null;
+        return this.http.getAttachment(await this.token(), id);
+      }
+      throw e;
     }
   }
 

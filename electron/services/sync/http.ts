@@ -88,6 +88,62 @@ export class HubHttp {
   pull(token: string, cursor: number, limit: number, hubId: string | null): Promise<PullValue> {
     return this.call('/sync/pull', pullValue, { method: 'POST', body: { cursor, limit, ...(hubId ? { hubId } : {}) }, token });
   }
+  /**
+   * Uploads the bytes of a file on a queued reply before the reply itself is pushed
+   * (PUT is idempotent: the same id and content again is answered ok).
+   */
+  async putAttachment(token: string, file: { id: string; conversationId: string; filename: string; sha256: string; data: Buffer }): Promise<void> {
+    let res: Response;
+    try {
+      res = await this.fetchImpl(`${this.base}/sync/attachments/${encodeURIComponent(file.id)}`, {
+        method: 'PUT',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/octet-stream',
+          'x-lantern-conversation': file.conversationId,
+          'x-lantern-filename': encodeURIComponent(file.filename),
+          'x-lantern-sha256': file.sha256,
+        },
+        body: new Uint8Array(file.data),
+        signal: AbortSignal.timeout(Math.max(this.timeoutMs, 60_000)),
+      });
+    } catch (e) {
+      throw new HubError('network', { code: 'hub.unreachable', message: e instanceof Error ? e.message : String(e) }, null);
+    }
+    await this.readEnvelope(res, '/sync/attachments');
+  }
+
+  /** The bytes of a file on a message the user may see (GET /attachments/:id). */
+  async getAttachment(token: string, id: string): Promise<{ data: Buffer; mime: string }> {
+    let res: Response;
+    try {
+      res = await this.fetchImpl(`${this.base}/attachments/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(Math.max(this.timeoutMs, 60_000)) });
+    } catch (e) {
+      throw new HubError('network', { code: 'hub.unreachable', message: e instanceof Error ? e.message : String(e) }, null);
+    }
+    if (!res.ok) {
+      await this.readEnvelope(res, '/attachments');
+      throw new HubError('server', { code: 'hub.bad_response', message: `HTTP ${res.status}` }, res.status);
+    }
+    return { data: Buffer.from(await res.arrayBuffer()), mime: res.headers.get('content-type') ?? 'application/octet-stream' };
+  }
+
+  private async readEnvelope(res: Response, path: string): Promise<unknown> {
+    let json: unknown;
+    try {
+      json = await res.json();
+    } catch {
+      throw new HubError(res.status >= 500 ? 'server' : 'client', { code: 'hub.bad_response', message: `HTTP ${res.status} without a JSON body from ${path}` }, res.status);
+    }
+    const env = envelope.safeParse(json);
+    if (!env.success) throw new HubError('server', { code: 'hub.bad_response', message: `HTTP ${res.status}: not a Lantern envelope` }, res.status);
+    if (!env.data.ok) {
+      const kind = res.status === 401 || env.data.error.code.startsWith('auth.') ? 'auth' : res.status >= 500 ? 'server' : 'client';
+      throw new HubError(kind, env.data.error, res.status);
+    }
+    return env.data.value;
+  }
+
   push(token: string, mutations: MutationEnvelope[]): Promise<PushValue> {
     return this.call('/sync/push', pushValue, { method: 'POST', body: { mutations }, token });
   }

@@ -10,6 +10,7 @@ import { humanSize } from '../inbound';
 import { normalizeEmail } from '../identity';
 import type { AttachmentInput, ChannelAdapter, ChannelRuntime, InboundEnvelope, OutboundJob, SendOutcome } from '../types';
 import { createImapSource, type ImapSource } from './imap';
+import { replyPart } from '../../qa/survey-wording';
 
 type EmailConfig = ChannelsConfig['email'];
 
@@ -150,6 +151,8 @@ export class EmailAdapter implements ChannelAdapter {
       subject,
       message: { body: [subject ? `【${subject}】` : '', text, ...notes].filter(Boolean).join('\n'), contentType: 'email', authorName: from?.name || null },
       attachments: files,
+      // A reply to a survey e-mail: the score is the patient's own line, above the quoted survey.
+      answerText: replyPart(text),
     };
   }
 

@@ -13,7 +13,11 @@ import { IMAGE_EXT, sniffImage } from '../attachments';
 import { rawOf, reject } from '../http';
 import { normalizePhone } from '../identity';
 import type { ChannelAdapter, ChannelRuntime, OutboundJob, SendOutcome } from '../types';
-import { visitorFrame, visitorFromToken, visitorToken, type HistoryItem, type HubFrame } from './protocol';
+import { surveyCardSchema, visitorFrame, visitorFromToken, visitorToken, type HistoryItem, type HubFrame, type SurveyCardFrame } from './protocol';
+import { answerWindowMs, surveyCardOf } from '../../qa/surveys';
+import { SURVEY_CONTENT_TYPE, surveyIdOfMessage } from '../../qa/survey-wording';
+import type { StoreReader } from '../../store/store';
+import type { MessageRow } from '../../store/types';
 
 type WebchatConfig = ChannelsConfig['webchat'];
 
@@ -62,6 +66,14 @@ export class WebchatAdapter implements ChannelAdapter {
 
   private push(v: VisitorSocket, frame: HubFrame): void {
     if (v.socket.readyState === v.socket.OPEN) v.socket.send(JSON.stringify(frame));
+  }
+
+  /** The rating card of a survey message (nothing for other messages). */
+  private async cardOf(r: StoreReader, m: Pick<MessageRow, 'id' | 'contentType'>): Promise<{ survey?: SurveyCardFrame }> {
+    if (m.contentType !== SURVEY_CONTENT_TYPE) return {};
+    const card = surveyCardSchema.safeParse(await surveyCardOf(r, surveyIdOfMessage(m.id), this.rt.ctx.now(), answerWindowMs(this.rt.ctx)));
+    // Only a well-formed card goes out; without one the widget still shows the question's text.
+    return card.success ? { survey: card.data } : {};
   }
 
   private fail(v: VisitorSocket, code: string, message: string, cid?: string): void {
@@ -260,13 +272,13 @@ export class WebchatAdapter implements ChannelAdapter {
             const o = await r.getOutbound(m.id);
             if (!o || !['sent', 'delivered'].includes(o.state)) continue; // not handed over yet (recall window) or never
           }
-          history.push({ id: m.id, from: m.direction === 'inbound' ? 'visitor' : 'agent', text: m.body, at: m.createdAt, kind: m.contentType === 'image' ? 'image' : 'text', name: m.direction === 'outbound' ? m.authorName : null });
+          history.push({ id: m.id, from: m.direction === 'inbound' ? 'visitor' : 'agent', text: m.body, at: m.createdAt, kind: m.contentType === 'image' ? 'image' : 'text', name: m.direction === 'outbound' ? m.authorName : null, ...(await this.cardOf(r, m)) });
         }
       }
       const pending: HubFrame[] = [];
       for (const o of await r.outboundForIdentity(ident.id, ['sent'], 200)) {
         const m = await r.getMessage(o.messageId);
-        if (m && m.recalledAt === null) pending.push({ t: 'msg', id: m.id, text: m.body, at: m.createdAt, name: m.authorName });
+        if (m && m.recalledAt === null) pending.push({ t: 'msg', id: m.id, text: m.body, at: m.createdAt, name: m.authorName, ...(await this.cardOf(r, m)) });
       }
       return { history, pending };
     });
@@ -275,9 +287,10 @@ export class WebchatAdapter implements ChannelAdapter {
     for (const p of pending) this.push(v, p);
   }
 
-  private async message(v: VisitorSocket, frame: { cid: string; text?: string | undefined; attachmentId?: string | undefined }): Promise<void> {
+  private async message(v: VisitorSocket, frame: { cid: string; text?: string | undefined; attachmentId?: string | undefined; survey?: { id: string; score: number } | undefined }): Promise<void> {
     const visitorId = v.visitorId!;
-    const text = (frame.text ?? '').trim();
+    // A rating-card click is the patient saying the score.
+    const text = (frame.text ?? '').trim() || (frame.survey ? String(frame.survey.score) : '');
     if (!text && !frame.attachmentId) return this.fail(v, ChannelErrorCode.badPayload, 'Empty message', frame.cid);
     if (text.length > this.cfg.maxTextChars) return this.fail(v, ChannelErrorCode.tooLarge, `Messages up to ${this.cfg.maxTextChars} characters`, frame.cid);
     if (frame.attachmentId) {
@@ -290,11 +303,12 @@ export class WebchatAdapter implements ChannelAdapter {
     const r = await this.rt.accept({
       channel: 'webchat',
       dedupeKey: `${visitorId}:${frame.cid}`,
-      raw: JSON.stringify({ visitorId, cid: frame.cid, text, attachmentId: frame.attachmentId ?? null, name: v.name }),
+      raw: JSON.stringify({ visitorId, cid: frame.cid, text, attachmentId: frame.attachmentId ?? null, name: v.name, ...(frame.survey ? { survey: frame.survey } : {}) }),
       at: now,
       from: { externalId: visitorId, verified: false, displayName: v.name },
       message: { body: text, contentType: frame.attachmentId ? 'image' : 'text', authorName: v.name },
       attachmentIds: frame.attachmentId ? [frame.attachmentId] : [],
+      ...(frame.survey ? { surveyAnswer: { surveyId: frame.survey.id, score: frame.survey.score } } : {}),
       extra: async (tx, res) => {
         // A phone number the visitor typed is kept as an UNVERIFIED address (never auto-linked).
         if (!v.phone || !res.createdContact || !res.contactId) return;
@@ -310,7 +324,8 @@ export class WebchatAdapter implements ChannelAdapter {
   async send(job: OutboundJob): Promise<SendOutcome> {
     const visitorId = job.identity?.externalId;
     if (!visitorId) return { status: 'failed', reason: 'channel.no_route' };
-    const frame: HubFrame = { t: 'msg', id: job.message.id, text: job.message.body, at: job.message.createdAt, name: job.message.authorName };
+    const card = await this.rt.ctx.store.read((r) => this.cardOf(r, job.message));
+    const frame: HubFrame = { t: 'msg', id: job.message.id, text: job.message.body, at: job.message.createdAt, name: job.message.authorName, ...card };
     for (const v of this.byVisitor.get(visitorId) ?? []) this.push(v, frame);
     // Stored at the hub: a widget that is offline now gets it on its next hello.
     return { status: 'sent', providerId: job.message.id };

@@ -4,11 +4,17 @@ import { z } from 'zod';
 /**
  * The widget ⇄ hub protocol over `GET /widget/ws` (JSON text frames, ≤ 16 KiB).
  *
- * visitor → hub: hello (first, within 5 s) · msg {cid, text | attachmentId} ·
- *   ack {id} (an agent message arrived) · typing · ping
+ * visitor → hub: hello (first, within 5 s) · msg {cid, text | attachmentId,
+ *   survey?} · ack {id} (an agent message arrived) · typing · ping
  * hub → visitor: welcome {visitorId, token, history} · ack {cid, id} (stored;
- *   the widget may forget its copy) · msg {id, text, at, name} (agent; ack it) ·
- *   typing · error {code, message, cid?} · pong
+ *   the widget may forget its copy) · msg {id, text, at, name, survey?} (agent;
+ *   ack it) · typing · error {code, message, cid?} · pong
+ *
+ * Surveys (optional fields, so either side may be older): a CSAT/NPS survey
+ * arrives as a `msg` whose `survey` is a rating card {id, kind, min, max, score,
+ * open} — an older widget shows just its text, which asks for a number. Clicking
+ * a score sends `msg {cid, text: "<score>", survey: {id, score}}`: stored as the
+ * patient's message and recorded as that survey's answer (docs/supervisor.md).
  *
  * No loss, no duplicates: the widget keeps each unacknowledged message (with its
  * client id `cid`) in localStorage and resends after every reconnect; the hub
@@ -16,6 +22,21 @@ import { z } from 'zod';
  * agent message the widget has not acknowledged; the widget drops ids it has seen.
  */
 const cid = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+/** Survey ids are ULIDs. */
+const surveyId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+
+/** The rating card on a survey message (hub → widget). */
+export const surveyCardSchema = z.strictObject({
+  id: surveyId,
+  kind: z.enum(['csat', 'nps']),
+  min: z.number().int().min(0).max(10),
+  max: z.number().int().min(1).max(10),
+  /** The patient's answer once given. */
+  score: z.number().int().min(0).max(10).nullable(),
+  /** Still taking answers. */
+  open: z.boolean(),
+});
+export type SurveyCardFrame = z.infer<typeof surveyCardSchema>;
 
 export const visitorFrame = z.discriminatedUnion('t', [
   z.strictObject({
@@ -25,7 +46,14 @@ export const visitorFrame = z.discriminatedUnion('t', [
     phone: z.string().trim().max(30).optional(),
     lang: z.enum(['zh-CN', 'en']).optional(),
   }),
-  z.strictObject({ t: z.literal('msg'), cid, text: z.string().max(8000).optional(), attachmentId: z.string().max(64).optional() }),
+  z.strictObject({
+    t: z.literal('msg'),
+    cid,
+    text: z.string().max(8000).optional(),
+    attachmentId: z.string().max(64).optional(),
+    /** A score clicked on a survey's rating card. */
+    survey: z.strictObject({ id: surveyId, score: z.number().int().min(0).max(10) }).optional(),
+  }),
   z.strictObject({ t: z.literal('ack'), id: z.string().min(1).max(64) }),
   z.strictObject({ t: z.literal('typing') }),
   z.strictObject({ t: z.literal('ping') }),
@@ -39,12 +67,13 @@ export interface HistoryItem {
   at: number;
   kind: 'text' | 'image';
   name: string | null;
+  survey?: SurveyCardFrame;
 }
 
 export type HubFrame =
   | { t: 'welcome'; visitorId: string; token: string; history: HistoryItem[] }
   | { t: 'ack'; cid: string; id: string }
-  | { t: 'msg'; id: string; text: string; at: number; name: string | null }
+  | { t: 'msg'; id: string; text: string; at: number; name: string | null; survey?: SurveyCardFrame }
   | { t: 'typing' }
   | { t: 'error'; code: string; message: string; cid?: string }
   | { t: 'pong' };

@@ -8,6 +8,7 @@ import type { HubStore, StoreTx } from '../store';
 import type { AuditRow, ChangeRow, PullPage, ScopeKey } from '../types';
 import { openHubDatabase } from './open';
 import { qaMethods } from './qa';
+import { knowledgeMethods } from './knowledge';
 import { MY_CONVERSATIONS_CTE, VISIBLE_CHANGE } from './scope-sql';
 
 type Db = BetterSQLite3Database<typeof s>;
@@ -56,6 +57,7 @@ function makeTx(db: Db, sqlite: Database.Database): StoreTx {
 
   return {
     ...qaMethods(db, sqlite),
+    ...knowledgeMethods(db),
     async headSeq() {
       const row = headStmt.get() as { seq: number } | undefined;
       return row?.seq ?? 0;

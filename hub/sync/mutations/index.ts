@@ -3,6 +3,7 @@ import { contactUpdateProfile } from './contact';
 import { conversationAssign, conversationMarkRead, conversationSetPriority, conversationSetStatus, conversationSetTags } from './conversation';
 import { messageRecall, messageSend } from './message';
 import { noteAdd } from './note';
+import { knowledgeFeedback } from './knowledge';
 import type { Applier } from './types';
 
 /** One applier per mutation type; adding a type to shared/sync/mutations.ts without one here fails to compile. */
@@ -16,4 +17,5 @@ export const appliers: { [T in MutationType]: Applier<T> } = {
   'conversation.markRead': conversationMarkRead,
   'contact.updateProfile': contactUpdateProfile,
   'message.recall': messageRecall,
+  'knowledge.feedback': knowledgeFeedback,
 };

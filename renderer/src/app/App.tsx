@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationFilter, ConversationSummary, TimelineItem } from '../../../shared/contract/conversations';
 import type { ContactProfile } from '../../../shared/contract/contacts';
@@ -20,8 +20,11 @@ import { TopBar } from './TopBar';
 import { useSync } from './useSync';
 import { RejectedPanel } from './RejectedPanel';
 import { notifyArrivals } from './notify';
-import { DiagnosticsConsole } from '../console/DiagnosticsConsole';
-import { PageTabs, SupervisorView } from '../supervisor/SupervisorView';
+import { PageTabs } from '../supervisor/PageTabs';
+
+// Loaded on first use: the agent's inbox paints without the charting, terminal and supervisor code.
+const DiagnosticsConsole = lazy(() => import('../console/DiagnosticsConsole').then((m) => ({ default: m.DiagnosticsConsole })));
+const SupervisorView = lazy(() => import('../supervisor/SupervisorView').then((m) => ({ default: m.SupervisorView })));
 
 interface Props {
   client: LanternClient;
@@ -111,17 +114,22 @@ export function App({ client, mode, onLock }: Props) {
     [call, client],
   );
 
-  async function select(id: string) {
-    setSelectedId(id);
-    setTimeline([]);
-    const conv = await refreshConversation(id);
-    if (conv) {
-      const p = await call(client.contacts.get({ id: conv.contactId }));
-      setProfile(p);
-    }
-    const read = await call(client.conversations.markRead({ id }));
-    if (read) setItems((prev) => prev.map((c) => (c.id === id ? { ...c, unreadCount: 0 } : c)));
-  }
+  const select = useCallback(
+    async (id: string) => {
+      setSelectedId(id);
+      setTimeline([]);
+      const conv = await refreshConversation(id);
+      if (conv) {
+        const p = await call(client.contacts.get({ id: conv.contactId }));
+        setProfile(p);
+      }
+      const read = await call(client.conversations.markRead({ id }));
+      if (read) setItems((prev) => prev.map((c) => (c.id === id ? { ...c, unreadCount: 0 } : c)));
+    },
+    [call, client, refreshConversation],
+  );
+  // Stable, so the memoized inbox list does not re-render when the rest of the app does.
+  const onSelectRow = useCallback((id: string) => void select(id), [select]);
 
   const afterChange = useCallback(async () => {
     if (selectedId) await refreshConversation(selectedId);
@@ -215,13 +223,21 @@ export function App({ client, mode, onLock }: Props) {
         onShowRejected={() => setShowRejected(true)}
         {...(consoleAllowed ? { onConsole: () => setShowConsole(true) } : {})}
       />
-      {showConsole ? <DiagnosticsConsole client={client} onClose={() => setShowConsole(false)} onLock={onLock} /> : null}
+      {showConsole ? (
+        <Suspense fallback={null}>
+          <DiagnosticsConsole client={client} onClose={() => setShowConsole(false)} onLock={onLock} />
+        </Suspense>
+      ) : null}
       {showRejected ? <RejectedPanel client={client} version={snap?.version ?? 0} onClose={() => setShowRejected(false)} /> : null}
       {error ? <ErrorBanner error={error} onDismiss={() => setError(null)} /> : null}
       {mode === 'hub' ? <PageTabs role={role} page={page} onPage={setPage} /> : null}
-      {page === 'supervisor' ? <SupervisorView client={client} /> : null}
+      {page === 'supervisor' ? (
+        <Suspense fallback={<p className="muted loading">…</p>}>
+          <SupervisorView client={client} />
+        </Suspense>
+      ) : null}
       <main className="workspace" hidden={page === 'supervisor'}>
-        <Inbox items={items} total={total} tags={tags} selectedId={selectedId} filter={filter} onFilter={setFilter} onSelect={(id) => void select(id)} />
+        <Inbox items={items} total={total} tags={tags} selectedId={selectedId} filter={filter} onFilter={setFilter} onSelect={onSelectRow} />
         <ConversationView
           conversation={selectedId ? (selected ?? summary) : null}
           timeline={timeline}

@@ -1,9 +1,11 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ContactProfile } from '../../../shared/contract/contacts';
 import { ChannelBadge } from '../inbox/ChannelBadge';
 import { formatListTime } from '../lib/format';
-import { ReadingsChart } from './ReadingsChart';
+
+// recharts is loaded with the first chart, not with the inbox.
+const ReadingsChart = lazy(() => import('./ReadingsChart').then((m) => ({ default: m.ReadingsChart })));
 
 interface Props {
   profile: ContactProfile | null;
@@ -68,7 +70,9 @@ export function PatientPanel({ profile: p, onReveal, onOpenConversation, current
       <h4>{t('patient.readings')}</h4>
       {kinds.length === 0 ? <p className="muted">{t('patient.noReadings')}</p> : null}
       {kinds.map((k) => (
-        <ReadingsChart key={k} kind={k} readings={p.readings.filter((r) => r.kind === k)} threshold={p.thresholds[k]} />
+        <Suspense key={k} fallback={<div className="chart-placeholder" />}>
+          <ReadingsChart kind={k} readings={p.readings.filter((r) => r.kind === k)} threshold={p.thresholds[k]} />
+        </Suspense>
       ))}
       <h4>{t('patient.past')}</h4>
       <ul className="past">

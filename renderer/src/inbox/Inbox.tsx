@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { memo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
 import type { ConversationSummary } from '../../../shared/contract/conversations';
@@ -35,10 +35,7 @@ const VIEW_LABEL: Record<InboxView, string> = { all: 'inbox.all', mine: 'inbox.m
 
 /** Every channel in one list. Virtualized: only visible rows are in the DOM, so 10,000 stays smooth. */
 export function Inbox({ items, total, tags, selectedId, filter, onFilter, onSelect }: Props) {
-  const { t, i18n } = useTranslation();
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const now = useNow(15_000);
-  const virtualizer = useVirtualizer({ count: items.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 8 });
+  const { t } = useTranslation();
 
   return (
     <section className="inbox" aria-label={t('inbox.title')}>
@@ -84,61 +81,87 @@ export function Inbox({ items, total, tags, selectedId, filter, onFilter, onSele
           ))}
         </select>
       </div>
-      <div className="inbox-scroll" ref={scrollRef} data-testid="inbox-list" role="listbox" aria-label={t('inbox.title')}>
-        {items.length === 0 ? <p className="empty">{t('inbox.empty')}</p> : null}
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {virtualizer.getVirtualItems().map((row) => {
-            const c = items[row.index];
-            if (!c) return null;
-            const selected = c.id === selectedId;
-            const sla = c.slaDueAt !== null && c.status !== 'resolved' ? c.slaDueAt - now : null;
-            return (
-              <div
-                key={c.id}
-                role="option"
-                aria-selected={selected}
-                tabIndex={0}
-                data-testid="inbox-row"
-                data-conversation-id={c.id}
-                className={`inbox-row priority-${c.priority}${selected ? ' selected' : ''}${c.unreadCount > 0 ? ' unread' : ''}`}
-                style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${row.start}px)` }}
-                onClick={() => onSelect(c.id)}
-                onKeyDown={(e) => {
-                  if (e.key === 'Enter' || e.key === ' ') onSelect(c.id);
-                }}
-              >
-                <div className="row-top">
-                  <ChannelBadge channel={c.channel} />
-                  <span className="row-name">{c.contactName}</span>
-                  {c.priority === 'urgent' || c.priority === 'high' ? (
-                    <span className={`priority-tag priority-tag-${c.priority}`} data-testid="priority-tag">
-                      {t(`priority.${c.priority}`)}
-                    </span>
-                  ) : null}
-                  <time className="row-time">{formatListTime(c.lastMessageAt, i18n.language)}</time>
-                </div>
-                <div className="row-bottom">
-                  <span className="row-preview">{c.lastMessagePreview}</span>
-                  {c.unreadCount > 0 ? (
-                    <span className="unread-count" aria-label={t('inbox.unread', { count: c.unreadCount })}>
-                      {c.unreadCount}
-                    </span>
-                  ) : null}
-                </div>
-                <div className="row-meta">
-                  {sla !== null ? (
-                    <span className={sla < 0 ? 'sla sla-over' : 'sla'} data-testid="sla">
-                      {sla < 0 ? t('inbox.slaOver', { time: formatDuration(sla, i18n.language) }) : t('inbox.slaLeft', { time: formatDuration(sla, i18n.language) })}
-                    </span>
-                  ) : null}
-                  {c.assigneeName ? <span className="assignee">{t('inbox.assignedTo', { name: c.assigneeName })}</span> : null}
-                  <span className={`status status-${c.status}`}>{t(`status.${c.status}`)}</span>
-                </div>
-              </div>
-            );
-          })}
-        </div>
-      </div>
+      <InboxList items={items} selectedId={selectedId} onSelect={onSelect} />
     </section>
   );
 }
+
+/**
+ * The scrolling part on its own: a scroll step re-renders only this list, and only
+ * rows that came into view render (rows are memoized on their conversation).
+ */
+const InboxList = memo(function InboxList({ items, selectedId, onSelect }: { items: ConversationSummary[]; selectedId: string | null; onSelect: (id: string) => void }) {
+  const { t, i18n } = useTranslation();
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const now = useNow(15_000);
+  const virtualizer = useVirtualizer({ count: items.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 8 });
+  return (
+    <div className="inbox-scroll" ref={scrollRef} data-testid="inbox-list" role="listbox" aria-label={t('inbox.title')}>
+      {items.length === 0 ? <p className="empty">{t('inbox.empty')}</p> : null}
+      <div className="inbox-rows" style={{ height: virtualizer.getTotalSize() }}>
+        {virtualizer.getVirtualItems().map((row) => {
+          const c = items[row.index];
+          if (!c) return null;
+          return <InboxRow key={c.id} c={c} top={row.start} selected={c.id === selectedId} now={now} language={i18n.language} onSelect={onSelect} />;
+        })}
+      </div>
+    </div>
+  );
+});
+
+interface RowProps {
+  c: ConversationSummary;
+  top: number;
+  selected: boolean;
+  now: number;
+  language: string;
+  onSelect: (id: string) => void;
+}
+
+const InboxRow = memo(function InboxRow({ c, top, selected, now, language, onSelect }: RowProps) {
+  const { t } = useTranslation();
+  const sla = c.slaDueAt !== null && c.status !== 'resolved' ? c.slaDueAt - now : null;
+  return (
+    <div
+      role="option"
+      aria-selected={selected}
+      tabIndex={0}
+      data-testid="inbox-row"
+      data-conversation-id={c.id}
+      className={`inbox-row priority-${c.priority}${selected ? ' selected' : ''}${c.unreadCount > 0 ? ' unread' : ''}`}
+      style={{ height: ROW_HEIGHT, transform: `translateY(${top}px)` }}
+      onClick={() => onSelect(c.id)}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' || e.key === ' ') onSelect(c.id);
+      }}
+    >
+      <div className="row-top">
+        <ChannelBadge channel={c.channel} />
+        <span className="row-name">{c.contactName}</span>
+        {c.priority === 'urgent' || c.priority === 'high' ? (
+          <span className={`priority-tag priority-tag-${c.priority}`} data-testid="priority-tag">
+            {t(`priority.${c.priority}`)}
+          </span>
+        ) : null}
+        <time className="row-time">{formatListTime(c.lastMessageAt, language, now)}</time>
+      </div>
+      <div className="row-bottom">
+        <span className="row-preview">{c.lastMessagePreview}</span>
+        {c.unreadCount > 0 ? (
+          <span className="unread-count" aria-label={t('inbox.unread', { count: c.unreadCount })}>
+            {c.unreadCount}
+          </span>
+        ) : null}
+      </div>
+      <div className="row-meta">
+        {sla !== null ? (
+          <span className={sla < 0 ? 'sla sla-over' : 'sla'} data-testid="sla">
+            {sla < 0 ? t('inbox.slaOver', { time: formatDuration(sla, language) }) : t('inbox.slaLeft', { time: formatDuration(sla, language) })}
+          </span>
+        ) : null}
+        {c.assigneeName ? <span className="assignee">{t('inbox.assignedTo', { name: c.assigneeName })}</span> : null}
+        <span className={`status status-${c.status}`}>{t(`status.${c.status}`)}</span>
+      </div>
+    </div>
+  );
+});

@@ -1,11 +1,26 @@
+// Building an Intl.DateTimeFormat costs far more than using one: the inbox formats
+// a time for every row it renders while scrolling, so keep one per language and shape.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(language: string, shape: 'time' | 'day' | 'dayTime'): Intl.DateTimeFormat {
+  const key = `${language}|${shape}`;
+  let f = formatters.get(key);
+  if (!f) {
+    const options: Intl.DateTimeFormatOptions =
+      shape === 'time' ? { hour: '2-digit', minute: '2-digit', hour12: false } : shape === 'day' ? { month: 'short', day: 'numeric' } : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false };
+    f = new Intl.DateTimeFormat(language, options);
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 /** Short time for lists: today → 14:05, earlier → 11月20日 / Nov 20. */
 export function formatListTime(ms: number, language: string, now = Date.now()): string {
   const d = new Date(ms);
   const today = new Date(now);
-  const sameDay = d.toDateString() === today.toDateString();
-  return new Intl.DateTimeFormat(language, sameDay ? { hour: '2-digit', minute: '2-digit', hour12: false } : { month: 'short', day: 'numeric' }).format(d);
+  const sameDay = d.getFullYear() === today.getFullYear() && d.getMonth() === today.getMonth() && d.getDate() === today.getDate();
+  return formatter(language, sameDay ? 'time' : 'day').format(d);
 }
 
 export function formatMessageTime(ms: number, language: string): string {
-  return new Intl.DateTimeFormat(language, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(ms));
+  return formatter(language, 'dayTime').format(new Date(ms));
 }

@@ -20,6 +20,8 @@ export interface LoadResult {
   errors: LoadError[];
   /** Line on which each loaded item was defined. */
   lineOf: Record<string, number>;
+  /** File in which each loaded item was defined (loadKnowledgeFiles only). */
+  fileOf?: Record<string, string>;
 }
 
 export const formatLoadError = (e: LoadError): string => `${e.file}:${e.line}${e.itemId ? ` (${e.itemId})` : ''}: ${e.message}`;
@@ -129,8 +131,8 @@ export function loadKnowledge(text: string, fileName: string): LoadResult {
 }
 
 /** Merges several files; an id defined twice across files keeps the first and reports the second. */
-export function loadKnowledgeFiles(files: ReadonlyArray<{ name: string; text: string }>): LoadResult {
-  const out: LoadResult = { items: [], errors: [], lineOf: {} };
+export function loadKnowledgeFiles(files: ReadonlyArray<{ name: string; text: string }>): LoadResult & { fileOf: Record<string, string> } {
+  const out: LoadResult & { fileOf: Record<string, string> } = { items: [], errors: [], lineOf: {}, fileOf: {} };
   const where = new Map<string, string>();
   for (const f of files) {
     const r = loadKnowledge(f.text, f.name);
@@ -142,6 +144,7 @@ export function loadKnowledgeFiles(files: ReadonlyArray<{ name: string; text: st
         continue;
       }
       where.set(it.id, f.name);
+      out.fileOf[it.id] = f.name;
       out.lineOf[it.id] = r.lineOf[it.id] ?? 1;
       out.items.push(it);
     }
