@@ -123,7 +123,7 @@ export async function openSession(opts: WorkstationOptions, log: Log): Promise<S
       canned: cannedHandlers(ctx),
       users: usersHandlers(ctx),
       sync: syncHandlers(ctx, sync),
-      knowledge: knowledgeHandlers(ctx, loadSeedKnowledge(knowledgeDir), { sync }),
+      knowledge: knowledgeHandlers(ctx, loadSeedKnowledge(knowledgeDir), { sync, ...(opts.llm !== undefined ? { llm: opts.llm } : {}) }),
       supervisor: supervisorHandlers(ctx, sync, knowledgeDir),
       diagnostics: diagnosticsHandlers(ctx),
       policy: policyHandlers(ctx, opts.console?.policy),

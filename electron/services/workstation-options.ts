@@ -1,6 +1,7 @@
 import type { Change } from '../../shared/sync/protocol';
 import type { KeyStore } from './replica/keystore';
 import type { ConsoleOptions } from './diagnostics/types';
+import type { LlmConfig } from '../../shared/engine/llm/provider';
 
 export type Log = (level: 'info' | 'warn' | 'error', msg: string, extra?: unknown) => void;
 
@@ -24,6 +25,8 @@ export interface WorkstationOptions {
   demoAccounts?: { username: string; password: string; role: string; displayName: string }[];
   /** Diagnostics console surroundings (log folder, versions, updater state, …) and the machine policy view. */
   console?: ConsoleOptions;
+  /** On-prem LLM for `knowledge.assist`; default from LANTERN_LLM_* in the environment, null = off. */
+  llm?: LlmConfig | null;
   /** Sync tuning (tests and the fault harness). */
   sync?: { pollMs?: number; pullLimit?: number; random?: () => number; onApplied?: (changes: Change[]) => void };
 }

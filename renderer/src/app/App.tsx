@@ -265,6 +265,8 @@ export function App({ client, mode, onLock }: Props) {
               onInsert={(text) => setInsertRequest({ text, nonce: Date.now() })}
               onFeedback={(itemId, useful) => void call(client.knowledge.feedback({ itemId, useful, ...(selectedId ? { conversationId: selectedId } : {}) }))}
               onAction={onCardAction}
+              client={client}
+              conversationId={selectedId}
             />
           }
           patient={

@@ -1,4 +1,6 @@
 import { useTranslation } from 'react-i18next';
+// The tabs render before the lazily loaded supervisor view, so they bring its styles.
+import './supervisor.css';
 
 export const isSupervisorRole = (role: string | null | undefined) => role === 'supervisor' || role === 'admin';
 

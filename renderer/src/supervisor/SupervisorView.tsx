@@ -2,16 +2,17 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LanternClient } from '../lib/client';
 import { Dashboard } from './Dashboard';
+import { KnowledgeUsagePanel } from './KnowledgeUsagePanel';
 import { OpsPanel } from './OpsPanel';
 import { MyReviews, QaPanel } from './QaPanel';
 import { SentimentPanel } from './SentimentPanel';
 import { SurveysPanel } from './SurveysPanel';
 import './supervisor.css';
+import { isSupervisorRole } from './PageTabs';
 
-type Tab = 'dashboard' | 'qa' | 'sentiment' | 'ops' | 'surveys' | 'mine';
-const SUPERVISOR_TABS: Tab[] = ['dashboard', 'qa', 'sentiment', 'ops', 'surveys'];
+type Tab = 'dashboard' | 'qa' | 'sentiment' | 'ops' | 'surveys' | 'knowledge' | 'mine';
+const SUPERVISOR_TABS: Tab[] = ['dashboard', 'qa', 'sentiment', 'ops', 'surveys', 'knowledge'];
 
-export const isSupervisorRole = (role: string | null | undefined) => role === 'supervisor' || role === 'admin';
 
 /**
  * The supervisor's workspace: live dashboard, QA, sentiment, operations and
@@ -48,26 +49,10 @@ export function SupervisorView({ client, pollMs = 5000, initialTab }: { client: 
         {active === 'sentiment' ? <SentimentPanel sup={sup} /> : null}
         {active === 'ops' ? <OpsPanel sup={sup} /> : null}
         {active === 'surveys' ? <SurveysPanel sup={sup} /> : null}
+        {active === 'knowledge' ? <KnowledgeUsagePanel knowledge={client.knowledge} /> : null}
         {active === 'mine' ? <MyReviews sup={sup} meId={meId} /> : null}
       </div>
     </div>
   );
 }
 
-/**
- * The page switch under the top bar: the agent workspace or the supervisor views
- * (supervisors and admins), or "my reviews" for everyone else.
- */
-export function PageTabs({ role, page, onPage }: { role: string; page: 'workspace' | 'supervisor'; onPage: (p: 'workspace' | 'supervisor') => void }) {
-  const { t } = useTranslation();
-  return (
-    <nav className="sup-pagetabs" role="tablist" data-testid="page-tabs">
-      <button type="button" role="tab" aria-selected={page === 'workspace'} data-testid="page-workspace" onClick={() => onPage('workspace')}>
-        {t('supervisor.page.workspace')}
-      </button>
-      <button type="button" role="tab" aria-selected={page === 'supervisor'} data-testid="page-supervisor" onClick={() => onPage('supervisor')}>
-        {isSupervisorRole(role) ? t('supervisor.title') : t('supervisor.tabs.mine')}
-      </button>
-    </nav>
-  );
-}
