@@ -31,6 +31,8 @@ export function registerChannelApi(app: FastifyInstance, ctx: HubContext, write:
       return att && conv && canSeeAs(auth, conv) ? att : null;
     });
     if (!a) throw new HubError(HubErrorCode.requestNotFound, 'No such attachment in your scope');
+    // Opening a patient's file is a read of patient data: audited like any other.
+    await write((tx) => appendAudit(tx, { at: ctx.now(), userId: auth.userId, workstationId: auth.workstationId, action: 'attachment.read', objectType: 'attachment', objectId: a.id, outcome: 'ok', detail: { conversationId: a.conversationId, messageId: a.messageId } }));
     const ascii = a.filename.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '');
     return reply
       .type(a.mime)

@@ -28,8 +28,14 @@ export async function putConversation(tx: StoreTx, c: ConversationRow, meta: Cha
   return tx.appendChange({ ...meta, entity: 'conversation', entityId: c.id, op: 'put', data: c, prev: prev ?? null, conversationId: c.id, contactId: c.contactId });
 }
 
+/**
+ * A message with the metadata of its files (replicas fetch the bytes by id when
+ * opened). A recalled message names none: its files are shredded with it.
+ */
 export async function putMessage(tx: StoreTx, m: MessageRow, contactId: string, meta: ChangeMeta): Promise<number> {
-  return tx.appendChange({ ...meta, entity: 'message', entityId: m.id, op: 'put', data: messageData(m), conversationId: m.conversationId, contactId });
+  const files = m.recalledAt === null ? await tx.attachmentsOfMessage(m.id) : [];
+  const attachments = files.map((f) => ({ id: f.id, filename: f.filename, mime: f.mime, size: f.size, sha256: f.sha256 }));
+  return tx.appendChange({ ...meta, entity: 'message', entityId: m.id, op: 'put', data: { ...messageData(m), ...(attachments.length ? { attachments } : {}) }, conversationId: m.conversationId, contactId });
 }
 
 export async function putNote(tx: StoreTx, n: NoteRow, contactId: string, meta: ChangeMeta): Promise<number> {

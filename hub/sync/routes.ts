@@ -4,6 +4,7 @@ import { okBody } from '../http/errors';
 import { requireAuth } from '../http/guard';
 import { parsePullBody, pull } from './pull';
 import { parsePushBody, push } from './push';
+import { registerSyncAttachments } from './attachments';
 
 export function registerSyncRoutes(app: FastifyInstance, ctx: HubContext): void {
   app.post('/sync/pull', async (req) => {
@@ -15,4 +16,6 @@ export function registerSyncRoutes(app: FastifyInstance, ctx: HubContext): void 
     const auth = await requireAuth(ctx, req);
     return okBody(await push(ctx, auth, parsePushBody(req.body)));
   });
+
+  registerSyncAttachments(app, ctx);
 }

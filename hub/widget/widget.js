@@ -117,6 +117,8 @@ header button { border: 0; background: transparent; color: #fff; font-size: 22px
 .me .bubble { background: #0f6e5c; color: #fff; border-bottom-right-radius: 4px; }
 .them .bubble { background: #fff; color: #1b1f23; border: 1px solid #dde1e6; border-bottom-left-radius: 4px; }
 .bubble img { display: block; min-width: 64px; min-height: 48px; max-width: 220px; max-height: 220px; object-fit: cover; border-radius: 8px; background: #fff; }
+.bubble a.file { display: inline-flex; gap: 4px; align-items: center; margin-top: 4px; color: inherit; text-decoration: underline; word-break: break-all; }
+.bubble a.pic { display: block; margin-top: 4px; }
 .meta { font-size: 11px; color: #68707a; }
 .typing { font-size: 12px; color: #68707a; padding: 0 14px 4px; background: #f6f7f9; }
 .intro { padding: 12px 14px; display: flex; flex-direction: column; gap: 8px; border-bottom: 1px solid #e4e7eb; }
@@ -287,6 +289,8 @@ export function mount(opts = {}) {
   const scroll = () => {
     log.scrollTop = log.scrollHeight;
   };
+  const fileUrl = (/** @type {string} */ id) => `${hub}/widget/attachments/${encodeURIComponent(id)}?token=${encodeURIComponent(state.token ?? '')}`;
+  const sizeText = (/** @type {number} */ n) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
   const fmt = (/** @type {number} */ at) => new Date(at).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' });
 
   /**
@@ -327,13 +331,24 @@ export function mount(opts = {}) {
   };
 
   /**
-   * @param {{ id?: string; cid?: string; from: 'visitor' | 'agent'; text: string; at: number; kind?: string; name?: string | null; pending?: boolean; image?: string; survey?: { id: string; kind: string; min: number; max: number; score: number | null; open: boolean } }} m
+   * @param {{ id?: string; cid?: string; from: 'visitor' | 'agent'; text: string; at: number; kind?: string; name?: string | null; pending?: boolean; image?: string; survey?: { id: string; kind: string; min: number; max: number; score: number | null; open: boolean }; files?: { id: string; name: string; mime: string; size: number }[] }} m
    */
   const render = (m) => {
     const bubble = el('div', { class: 'bubble' });
+    const files = Array.isArray(m.files) ? m.files : [];
     if (m.image) bubble.append(el('img', { src: m.image, alt: t.imageLabel }));
-    else if (m.kind === 'image') bubble.append(t.imageLabel);
-    else bubble.append(m.text);
+    else if (m.kind === 'image' && !files.length) bubble.append(t.imageLabel);
+    else {
+      // The hub's text of a message with files ends in one line per file (`[图片] name … /attachments/<id>`): the files show instead.
+      const text = files.length ? m.text.split('\n').filter((line) => !files.some((f) => line.endsWith(`/attachments/${f.id}`))).join('\n') : m.text;
+      if (text) bubble.append(text);
+    }
+    // Files from the hub: images inline, other files (PDF) as a download link.
+    for (const f of m.image ? [] : files) {
+      const href = fileUrl(f.id);
+      if (/^image\/(png|jpeg|webp)$/.test(f.mime)) bubble.append(el('a', { class: 'pic', href, target: '_blank', rel: 'noopener', 'data-testid': 'lw-file-image' }, [el('img', { src: href, alt: f.name })]));
+      else bubble.append(el('a', { class: 'file', href, download: f.name, target: '_blank', rel: 'noopener', 'data-testid': 'lw-file-link' }, [`📄 ${f.name} (${sizeText(f.size)})`]));
+    }
     const metaText = m.from === 'agent' ? `${m.name || t.agent} · ${fmt(m.at)}` : `${fmt(m.at)} · ${m.pending ? t.pending : t.sent}`;
     const meta = el('div', { class: 'meta' }, [metaText]);
     const row = el('div', { class: `msg ${m.from === 'visitor' ? 'me' : 'them'}`, 'data-testid': m.from === 'visitor' ? 'lw-msg-visitor' : 'lw-msg-agent', 'data-state': m.pending ? 'pending' : 'sent' }, m.survey ? [bubble, ratingCard(m.survey), meta] : [bubble, meta]);
@@ -406,7 +421,7 @@ export function mount(opts = {}) {
         state.seen = [...seen];
         saveState(state);
         typing.hidden = true;
-        render({ id: f.id, from: 'agent', text: f.text, at: f.at, name: f.name, survey: f.survey });
+        render({ id: f.id, from: 'agent', text: f.text, at: f.at, name: f.name, survey: f.survey, files: f.files });
       } else if (f.t === 'typing') {
         typing.hidden = false;
         if (typingTimer) clearTimeout(typingTimer);

@@ -1,3 +1,4 @@
+import type { Channel } from './types';
 /**
  * File checks by content, never by the name or the declared type: a PNG must start
  * with the PNG signature, a PDF with "%PDF-". Used by the workstation when an agent
@@ -39,4 +40,26 @@ export function withExtension(name: string, mime: SniffedMime): string {
   const have = dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
   if (have === ext || (ext === 'jpg' && have === 'jpeg')) return name;
   return `${stem}.${ext}`;
+}
+
+/**
+ * Channels whose outbound replies can carry files: web chat (the widget shows and
+ * downloads them) and email (MIME attachments). WeChat/WeCom media upload, SMS,
+ * phone records and device alerts carry text only.
+ */
+export const FILE_CHANNELS = ['webchat', 'email'] as const satisfies readonly Channel[];
+export const channelCarriesFiles = (channel: Channel): boolean => (FILE_CHANNELS as readonly Channel[]).includes(channel);
+
+/**
+ * The hub names each file of an inbound message in its text (`[图片] name (type, size)
+ * /attachments/<id>`, for search and previews). Where the files themselves are shown,
+ * those lines are left out.
+ */
+export function bodyWithoutFileLines(body: string, fileIds: readonly string[]): string {
+  if (!fileIds.length) return body;
+  return body
+    .split('\n')
+    .filter((line) => !fileIds.some((id) => line.trimEnd().endsWith(`/attachments/${id}`)))
+    .join('\n')
+    .trim();
 }

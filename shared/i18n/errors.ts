@@ -31,6 +31,14 @@ export const errorMessages: Record<string, Record<Language, string>> = {
   'messages.recall_not_allowed': { 'zh-CN': '只能撤回您自己发出的回复。', en: 'You can only recall your own replies.' },
   'messages.already_recalled': { 'zh-CN': '这条回复已撤回。', en: 'This reply has already been recalled.' },
   'messages.already_sending': { 'zh-CN': '这条回复已在发送途中，无法取消；如需要请撤回。', en: 'This reply is already on its way and cannot be cancelled; recall it instead.' },
+  'attachments.empty': { 'zh-CN': '文件是空的，无法附加。', en: 'The file is empty and cannot be attached.' },
+  'attachments.too_large': { 'zh-CN': '文件过大：每个附件最多 10 MB。', en: 'The file is too large: each attachment may be at most 10 MB.' },
+  'attachments.type_not_allowed': { 'zh-CN': '只能附加 PNG、JPEG、WebP 图片或 PDF 文件（按文件内容判断，不看扩展名）。', en: 'Only PNG, JPEG or WebP images and PDF files can be attached (checked by content, not by name).' },
+  'attachments.too_many': { 'zh-CN': '每条回复最多附加 5 个文件。', en: 'A reply can carry at most 5 files.' },
+  'attachments.not_staged': { 'zh-CN': '附件已不在待发送列表中，请重新添加。', en: 'A file is no longer waiting to be sent; please attach it again.' },
+  'attachments.channel_unsupported': { 'zh-CN': '该渠道不支持发送附件（目前支持网页聊天和邮件），请改用文字或其他渠道。', en: 'This channel cannot carry files (web chat and email can); send text or use another channel.' },
+  'attachments.offline': { 'zh-CN': '网络已断开，且此文件尚未在本机打开过，恢复连接后再试。', en: 'The network is down and this file has not been opened on this computer before; try again when connected.' },
+  'attachments.corrupt': { 'zh-CN': '收到的文件与校验值不符，已丢弃，请稍后重试或联系信息科。', en: 'The file received does not match its checksum and was discarded; try again later or contact IT.' },
 };
 
 /** Workstation and hub codes together: what any error banner may need to explain. */

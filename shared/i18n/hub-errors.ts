@@ -39,6 +39,9 @@ export const hubErrorMessages: Record<HubErrorCodeValue, Record<Language, string
   [HubErrorCode.notRecallable]: { 'zh-CN': '只能撤回自己发出的消息。', en: 'You can only recall messages you sent.' },
   [HubErrorCode.recallWindowClosed]: { 'zh-CN': '已超过 5 秒撤回时限，消息无法撤回。', en: 'The 5-second recall window has passed; the message cannot be recalled.' },
   [HubErrorCode.alreadyRecalled]: { 'zh-CN': '该消息已撤回。', en: 'That message was already recalled.' },
+  [HubErrorCode.attachmentMissing]: { 'zh-CN': '服务器没有收到这条回复的附件（可能上传失败或被拒绝），回复未发出。请删除后重新附加文件再发送。', en: 'The hub did not receive the files of this reply (the upload failed or was refused), so it was not sent. Attach the files again and resend.' },
+  [HubErrorCode.attachmentUnsupported]: { 'zh-CN': '这条回复要发往的渠道不支持附件，回复未发出。请只发文字或改用网页聊天/邮件。', en: 'The channel this reply goes to cannot carry files, so it was not sent. Send text only, or use web chat or email.' },
+  [HubErrorCode.attachmentInvalid]: { 'zh-CN': '服务器拒收此文件：文件为空、类型不允许（仅 PNG/JPEG/WebP/PDF）或校验值不符。', en: 'The hub refused the file: it is empty, not an allowed type (PNG/JPEG/WebP/PDF only) or its checksum does not match.' },
   [HubErrorCode.unavailable]: { 'zh-CN': '服务器正在停止或维护，请稍后重试。您的数据未丢失。', en: 'The hub is shutting down or under maintenance. Please retry shortly; your data is safe.' },
   [HubErrorCode.internal]: { 'zh-CN': '服务器出错，已记录日志。已确认的数据未丢失，请稍后重试。', en: 'The hub failed and the error was logged. Confirmed data is safe; please retry.' },
 };

@@ -41,6 +41,12 @@ export const HubErrorCode = {
   notRecallable: 'sync.not_recallable',
   recallWindowClosed: 'sync.recall_window_closed',
   alreadyRecalled: 'sync.already_recalled',
+  /** A reply names a file the hub does not hold for this user and conversation (never uploaded, or refused). */
+  attachmentMissing: 'sync.attachment_missing',
+  /** Files on a reply whose channel carries text only. */
+  attachmentUnsupported: 'sync.attachment_unsupported',
+  /** An upload the hub refused: empty, wrong type by content, checksum mismatch. */
+  attachmentInvalid: 'sync.attachment_invalid',
   // Hub
   unavailable: 'hub.unavailable',
   internal: 'hub.internal',
@@ -60,5 +66,7 @@ export const mutationRejectionCodes = [
   HubErrorCode.notRecallable,
   HubErrorCode.recallWindowClosed,
   HubErrorCode.alreadyRecalled,
+  HubErrorCode.attachmentMissing,
+  HubErrorCode.attachmentUnsupported,
 ] as const;
 export type MutationRejectionCode = (typeof mutationRejectionCodes)[number];

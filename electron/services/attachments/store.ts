@@ -3,7 +3,8 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import { attachments } from '../../../db/replica/schema';
 import { LanternError } from '../../../shared/contract/result';
 import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_MESSAGE, type AttachmentMeta } from '../../../shared/contract/attachments';
-import { safeFilename, sniffFileType, withExtension } from '../../../shared/domain/files';
+import { channelCarriesFiles, safeFilename, sniffFileType, withExtension } from '../../../shared/domain/files';
+import type { Channel } from '../../../shared/domain/types';
 import type { MessageAttachment } from '../../../shared/sync/entities';
 import { newId } from '../ids';
 import type { Replica } from '../replica/open';
@@ -35,8 +36,9 @@ export function stageAttachment(replica: Replica, input: { conversationId: strin
   const filename = withExtension(safeFilename(input.filename, `file-${id.slice(-6)}`), mime);
   replica.sqlite
     .transaction(() => {
-      const conv = replica.sqlite.prepare('SELECT 1 FROM conversations WHERE id = ?').get(input.conversationId);
+      const conv = replica.sqlite.prepare('SELECT channel FROM conversations WHERE id = ?').get(input.conversationId) as { channel: Channel } | undefined;
       if (!conv) throw new LanternError('replica.not_found', `Conversation ${input.conversationId} not found`);
+      if (!channelCarriesFiles(conv.channel)) throw new LanternError('attachments.channel_unsupported', `${conv.channel} replies cannot carry files`);
       const staged = replica.db.select({ id: attachments.id }).from(attachments).where(and(eq(attachments.conversationId, input.conversationId), eq(attachments.state, 'staged'))).all();
       if (staged.length >= MAX_ATTACHMENTS_PER_MESSAGE) throw new LanternError('attachments.too_many', `At most ${MAX_ATTACHMENTS_PER_MESSAGE} files per reply`);
       replica.db

@@ -8,6 +8,7 @@ import { conversationEvents, conversations, messages, outbox } from '../../../db
 import { indexDoc, removeDoc } from '../replica/search';
 import { enqueueMutation } from '../outbox/enqueue';
 import { attachmentsOfMessages, bindStagedToMessage, dropAttachmentsOf } from '../attachments/store';
+import { channelCarriesFiles } from '../../../shared/domain/files';
 import type { ServiceContext } from './context';
 
 const messageColumns = {
@@ -44,12 +45,13 @@ export function messagesHandlers(ctx: ServiceContext): Handlers<Contract>['messa
       // the agent cannot see.
       sqlite
         .transaction(() => {
-          const conv = db.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, conversationId)).get();
+          const conv = db.select({ id: conversations.id, channel: conversations.channel }).from(conversations).where(eq(conversations.id, conversationId)).get();
           if (!conv) throw new LanternError('replica.not_found', `Conversation ${conversationId} not found`);
+          if (attachmentIds.length && !channelCarriesFiles(conv.channel)) throw new LanternError('attachments.channel_unsupported', `${conv.channel} replies cannot carry files`);
           db.insert(messages).values({ id, conversationId, direction: 'outbound', authorId: user.id, authorName: user.name, body, deliveryStatus: 'queued', createdAt: now }).run();
           // Staged files join the reply in the same transaction: they leave with it or not at all.
           const files = bindStagedToMessage(ctx.replica, conversationId, id, attachmentIds);
-          const preview = body || files.map((f) => `📎 ${f.filename}`).join(' ');
+          const preview = body || files.map((f) => `[附件] ${f.filename}`).join(' ');
           db.update(conversations).set({ lastMessageAt: now, lastMessagePreview: preview.slice(0, 120), updatedAt: now }).where(eq(conversations.id, conversationId)).run();
           if (body) indexDoc(sqlite, 'message', id, conversationId, body);
           enqueueMutation(db, { id, type: 'message.send', args: { messageId: id, conversationId, body, ...(files.length ? { attachments: files } : {}) }, at: now });

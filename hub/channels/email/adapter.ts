@@ -205,6 +205,15 @@ export class EmailAdapter implements ChannelAdapter {
     const base = job.thread?.subject ?? job.conversation.subject ?? '您的咨询';
     const subject = /^(re|回复|答复)\s*[:：]/i.test(base) ? base : `Re: ${base}`;
     const messageId = `${job.message.id}@${this.cfg.domain}`;
+    // Files on the reply go as MIME parts (the bytes from the hub's store).
+    const files = await this.rt.ctx.store.read(async (r) => {
+      const out: { filename: string; content: Buffer; contentType: string }[] = [];
+      for (const meta of await r.attachmentsOfMessage(job.message.id)) {
+        const a = await r.getAttachment(meta.id);
+        if (a) out.push({ filename: a.filename, content: a.data, contentType: a.mime });
+      }
+      return out;
+    });
     try {
       const info = (await t.sendMail({
         from: this.cfg.outbound.from,
@@ -214,6 +223,7 @@ export class EmailAdapter implements ChannelAdapter {
         messageId: `<${messageId}>`,
         ...(inReplyTo ? { inReplyTo: `<${inReplyTo}>` } : {}),
         ...(references.length ? { references } : {}),
+        ...(files.length ? { attachments: files } : {}),
         headers: { 'X-Lantern-Message-Id': job.message.id },
       })) as { messageId?: string };
       // The patient's reply will name this Message-ID: it threads back into this conversation.

@@ -13,7 +13,7 @@ import { IMAGE_EXT, sniffImage } from '../attachments';
 import { rawOf, reject } from '../http';
 import { normalizePhone } from '../identity';
 import type { ChannelAdapter, ChannelRuntime, OutboundJob, SendOutcome } from '../types';
-import { surveyCardSchema, visitorFrame, visitorFromToken, visitorToken, type HistoryItem, type HubFrame, type SurveyCardFrame } from './protocol';
+import { surveyCardSchema, visitorFrame, visitorFromToken, visitorToken, type FileFrame, type HistoryItem, type HubFrame, type SurveyCardFrame } from './protocol';
 import { answerWindowMs, surveyCardOf } from '../../qa/surveys';
 import { SURVEY_CONTENT_TYPE, surveyIdOfMessage } from '../../qa/survey-wording';
 import type { StoreReader } from '../../store/store';
@@ -76,6 +76,29 @@ export class WebchatAdapter implements ChannelAdapter {
     return card.success ? { survey: card.data } : {};
   }
 
+  /** The files on a message, as the widget shows them (and on history items). */
+  private async filesOf(r: StoreReader, messageId: string): Promise<{ files?: FileFrame[] }> {
+    const files = (await r.attachmentsOfMessage(messageId)).map((a) => ({ id: a.id, name: a.filename, mime: a.mime, size: a.size }));
+    return files.length ? { files } : {};
+  }
+
+  /**
+   * May this visitor fetch this file? Their own upload, or a file on a message of
+   * their conversation that has been handed to them (an agent's file stays hidden
+   * during the recall window, like the reply's text).
+   */
+  private async visitorMaySee(r: StoreReader, visitorId: string, a: { ownerKey: string | null; messageId: string | null; conversationId: string | null }): Promise<boolean> {
+    if (a.ownerKey === visitorId) return true;
+    if (!a.messageId || !a.conversationId) return false;
+    const ident = await r.findIdentity('webchat', visitorId);
+    if (!ident || !(await r.threadsOfIdentity(ident.id)).some((t) => t.conversationId === a.conversationId)) return false;
+    const m = await r.getMessage(a.messageId);
+    if (!m || m.recalledAt !== null) return false;
+    if (m.direction === 'inbound') return true;
+    const o = await r.getOutbound(m.id);
+    return !!o && ['sent', 'delivered'].includes(o.state);
+  }
+
   private fail(v: VisitorSocket, code: string, message: string, cid?: string): void {
     this.rt.log.warn({ channel: 'webchat', code, reason: message }, 'widget frame rejected');
     this.push(v, { t: 'error', code, message, ...(cid ? { cid } : {}) });
@@ -120,8 +143,11 @@ export class WebchatAdapter implements ChannelAdapter {
       try {
         const visitorId = visitorFromToken(this.secret, (req.query as { token?: string }).token);
         if (!visitorId) throw new ChannelError(ChannelErrorCode.unauthorized, 'Unknown visitor token');
-        const a = await this.rt.ctx.store.read((r) => r.getAttachment((req.params as { id: string }).id));
-        if (!a || a.ownerKey !== visitorId) throw new ChannelError(ChannelErrorCode.notFound, 'No such attachment');
+        const a = await this.rt.ctx.store.read(async (r) => {
+          const found = await r.getAttachment((req.params as { id: string }).id);
+          return found && (await this.visitorMaySee(r, visitorId, found)) ? found : null;
+        });
+        if (!a) throw new ChannelError(ChannelErrorCode.notFound, 'No such attachment');
         return reply.type(a.mime).header('x-content-type-options', 'nosniff').header('cache-control', 'private, max-age=3600').send(a.data);
       } catch (e) {
         return reject(req, reply, e, this.rt.log);
@@ -272,13 +298,13 @@ export class WebchatAdapter implements ChannelAdapter {
             const o = await r.getOutbound(m.id);
             if (!o || !['sent', 'delivered'].includes(o.state)) continue; // not handed over yet (recall window) or never
           }
-          history.push({ id: m.id, from: m.direction === 'inbound' ? 'visitor' : 'agent', text: m.body, at: m.createdAt, kind: m.contentType === 'image' ? 'image' : 'text', name: m.direction === 'outbound' ? m.authorName : null, ...(await this.cardOf(r, m)) });
+          history.push({ id: m.id, from: m.direction === 'inbound' ? 'visitor' : 'agent', text: m.body, at: m.createdAt, kind: m.contentType === 'image' ? 'image' : 'text', name: m.direction === 'outbound' ? m.authorName : null, ...(await this.cardOf(r, m)), ...(await this.filesOf(r, m.id)) });
         }
       }
       const pending: HubFrame[] = [];
       for (const o of await r.outboundForIdentity(ident.id, ['sent'], 200)) {
         const m = await r.getMessage(o.messageId);
-        if (m && m.recalledAt === null) pending.push({ t: 'msg', id: m.id, text: m.body, at: m.createdAt, name: m.authorName, ...(await this.cardOf(r, m)) });
+        if (m && m.recalledAt === null) pending.push({ t: 'msg', id: m.id, text: m.body, at: m.createdAt, name: m.authorName, ...(await this.cardOf(r, m)), ...(await this.filesOf(r, m.id)) });
       }
       return { history, pending };
     });
@@ -324,8 +350,8 @@ export class WebchatAdapter implements ChannelAdapter {
   async send(job: OutboundJob): Promise<SendOutcome> {
     const visitorId = job.identity?.externalId;
     if (!visitorId) return { status: 'failed', reason: 'channel.no_route' };
-    const card = await this.rt.ctx.store.read((r) => this.cardOf(r, job.message));
-    const frame: HubFrame = { t: 'msg', id: job.message.id, text: job.message.body, at: job.message.createdAt, name: job.message.authorName, ...card };
+    const extra = await this.rt.ctx.store.read(async (r) => ({ ...(await this.cardOf(r, job.message)), ...(await this.filesOf(r, job.message.id)) }));
+    const frame: HubFrame = { t: 'msg', id: job.message.id, text: job.message.body, at: job.message.createdAt, name: job.message.authorName, ...extra };
     for (const v of this.byVisitor.get(visitorId) ?? []) this.push(v, frame);
     // Stored at the hub: a widget that is offline now gets it on its next hello.
     return { status: 'sent', providerId: job.message.id };

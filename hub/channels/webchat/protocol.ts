@@ -7,8 +7,8 @@ import { z } from 'zod';
  * visitor → hub: hello (first, within 5 s) · msg {cid, text | attachmentId,
  *   survey?} · ack {id} (an agent message arrived) · typing · ping
  * hub → visitor: welcome {visitorId, token, history} · ack {cid, id} (stored;
- *   the widget may forget its copy) · msg {id, text, at, name, survey?} (agent;
- *   ack it) · typing · error {code, message, cid?} · pong
+ *   the widget may forget its copy) · msg {id, text, at, name, survey?, files?}
+ *   (agent; ack it; files are fetched from /widget/attachments/:id?token=) · typing · error {code, message, cid?} · pong
  *
  * Surveys (optional fields, so either side may be older): a CSAT/NPS survey
  * arrives as a `msg` whose `survey` is a rating card {id, kind, min, max, score,
@@ -60,6 +60,14 @@ export const visitorFrame = z.discriminatedUnion('t', [
 ]);
 export type VisitorFrame = z.infer<typeof visitorFrame>;
 
+/** A file on a message (hub → widget): fetched from `GET /widget/attachments/:id?token=`. */
+export interface FileFrame {
+  id: string;
+  name: string;
+  mime: string;
+  size: number;
+}
+
 export interface HistoryItem {
   id: string;
   from: 'visitor' | 'agent';
@@ -68,12 +76,13 @@ export interface HistoryItem {
   kind: 'text' | 'image';
   name: string | null;
   survey?: SurveyCardFrame;
+  files?: FileFrame[];
 }
 
 export type HubFrame =
   | { t: 'welcome'; visitorId: string; token: string; history: HistoryItem[] }
   | { t: 'ack'; cid: string; id: string }
-  | { t: 'msg'; id: string; text: string; at: number; name: string | null; survey?: SurveyCardFrame }
+  | { t: 'msg'; id: string; text: string; at: number; name: string | null; survey?: SurveyCardFrame; files?: FileFrame[] }
   | { t: 'typing' }
   | { t: 'error'; code: string; message: string; cid?: string }
   | { t: 'pong' };

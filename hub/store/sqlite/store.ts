@@ -378,8 +378,10 @@ function makeTx(db: Db, sqlite: Database.Database): StoreTx {
       // The body also sits in every change-log copy of the message (sends and
       // scope-refresh snapshots) and, as a preview, in copies of its conversation.
       sqlite
-        .prepare("UPDATE change_log SET data = json_set(data, '$.body', '', '$.recalledAt', @recalledAt) WHERE entity = 'message' AND entity_id = @id")
+        .prepare("UPDATE change_log SET data = json_remove(json_set(data, '$.body', '', '$.recalledAt', @recalledAt), '$.attachments') WHERE entity = 'message' AND entity_id = @id")
         .run({ id: messageId, recalledAt });
+      // Its files (bytes and names) go with it.
+      db.delete(s.attachments).where(eq(s.attachments.messageId, messageId)).run();
       sqlite
         .prepare(
           "UPDATE change_log SET data = json_set(data, '$.lastMessagePreview', '') WHERE entity = 'conversation' AND entity_id = @conv AND json_extract(data, '$.lastMessagePreview') = @preview",

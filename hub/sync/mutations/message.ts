@@ -5,6 +5,8 @@ import { putConversation, putMessage } from '../changes';
 import type { MessageRow } from '../../store/types';
 import { firstAttemptAt, planRoute } from '../../channels/outbound';
 import { Rejection, visibleConversation, type Applier } from './types';
+import { staffOwner } from '../attachments';
+import { channelCarriesFiles } from '../../../shared/domain/files';
 
 export const PREVIEW_CHARS = 120;
 
@@ -21,6 +23,14 @@ export const messageSend: Applier<'message.send'> = async (c, args) => {
   // channel for phone/device conversations); an opted-out route refuses it here.
   const route = await planRoute(c.tx, conv);
   if (route.kind === 'blocked') throw new Rejection(HubErrorCode.consentWithdrawn, 'The patient withdrew consent on the channel this reply would go to');
+  // Files were uploaded beforehand by this user for this conversation (PUT /sync/attachments/:id).
+  if (args.attachments.length && !channelCarriesFiles(route.channel)) throw new Rejection(HubErrorCode.attachmentUnsupported, `${route.channel} carries text only`);
+  for (const f of args.attachments) {
+    const a = await c.tx.getAttachment(f.id);
+    if (!a || a.ownerKey !== staffOwner(c.auth.userId) || a.conversationId !== conv.id || a.sha256 !== f.sha256 || (a.messageId !== null && a.messageId !== args.messageId)) {
+      throw new Rejection(HubErrorCode.attachmentMissing, `File ${f.filename} (${f.id}) was not uploaded for this conversation`);
+    }
+  }
   const message: MessageRow = {
     id: args.messageId,
     conversationId: conv.id,
@@ -37,6 +47,7 @@ export const messageSend: Applier<'message.send'> = async (c, args) => {
     recalledAt: null,
   };
   await c.tx.insertMessage(message);
+  for (const f of args.attachments) await c.tx.bindAttachment(f.id, message.id, conv.id);
   // The channel send is due only after the recall window (hub/channels/outbound.ts).
   await c.tx.insertOutbound({
     messageId: message.id,
@@ -52,7 +63,8 @@ export const messageSend: Applier<'message.send'> = async (c, args) => {
     updatedAt: c.now,
   });
   const status = statusAfterReply(conv.status);
-  const updated = { ...conv, status, lastMessageAt: c.now, lastMessagePreview: args.body.slice(0, PREVIEW_CHARS), updatedAt: c.now };
+  const preview = (args.body || args.attachments.map((f) => `[附件] ${f.filename}`).join(' ')).slice(0, PREVIEW_CHARS);
+  const updated = { ...conv, status, lastMessageAt: c.now, lastMessagePreview: preview, updatedAt: c.now };
   await c.tx.updateConversation(conv.id, { status, lastMessageAt: updated.lastMessageAt, lastMessagePreview: updated.lastMessagePreview, updatedAt: c.now });
   await putMessage(c.tx, message, conv.contactId, c.meta);
   // Only the status goes into `prev`: previews are message text, which a recall must be able to shred.

@@ -136,9 +136,9 @@ export function App({ client, mode, onLock }: Props) {
     await refreshInbox();
   }, [refreshConversation, refreshInbox, selectedId]);
 
-  async function send(composerMode: ComposerMode, body: string): Promise<boolean> {
+  async function send(composerMode: ComposerMode, body: string, attachmentIds: string[]): Promise<boolean> {
     if (!selectedId) return false;
-    const r = composerMode === 'note' ? await call(client.notes.add({ conversationId: selectedId, body })) : await call(client.messages.queueReply({ conversationId: selectedId, body }));
+    const r = composerMode === 'note' ? await call(client.notes.add({ conversationId: selectedId, body })) : await call(client.messages.queueReply({ conversationId: selectedId, body, attachmentIds }));
     if (!r) return false;
     await afterChange();
     return true;
@@ -243,6 +243,7 @@ export function App({ client, mode, onLock }: Props) {
           timeline={timeline}
           users={users}
           onSend={send}
+          attachments={client.attachments}
           onRecall={(id) => void act(client.messages.recall({ id }))}
           onCancel={(id) => void act(client.messages.cancelQueued({ id }))}
           onAssign={(assigneeId) => selectedId && void act(client.conversations.assign({ id: selectedId, assigneeId }))}

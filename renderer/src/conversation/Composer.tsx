@@ -2,7 +2,11 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MAX_MESSAGE_CHARS } from '../../../shared/contract/messages';
 import type { ComplianceHit } from '../../../shared/engine';
-import type { Language } from '../../../shared/domain/types';
+import type { Channel, Language } from '../../../shared/domain/types';
+import { channelCarriesFiles } from '../../../shared/domain/files';
+import type { AttachmentsApi } from './attachmentData';
+import { AttachButton, AttachError, StagedChips } from './Attachments';
+import { NOTE_MODE, useStagedAttachments } from './useStagedAttachments';
 
 export type ComposerMode = 'reply' | 'note';
 
@@ -16,10 +20,13 @@ export interface CannedItem {
 
 interface Props {
   conversationId: string;
+  /** Decides whether replies may carry files (web chat and email). */
+  channel: Channel;
+  attachments: AttachmentsApi;
   loadDraft: (mode: ComposerMode) => Promise<string>;
   saveDraft: (mode: ComposerMode, body: string) => void;
   searchCanned: (query: string) => Promise<CannedItem[]>;
-  onSend: (mode: ComposerMode, body: string) => Promise<boolean>;
+  onSend: (mode: ComposerMode, body: string, attachmentIds: string[]) => Promise<boolean>;
   /** Lets the knowledge panel see what is being typed (it only suggests). */
   onDraftChange?: (body: string, mode: ComposerMode) => void;
   /** Text a knowledge card asked to insert. */
@@ -33,9 +40,10 @@ const SAVE_DELAY_MS = 400;
 /**
  * Reply or internal-note mode; `/` opens canned replies; Ctrl+Enter (⌘+Enter) sends.
  * Drafts are saved to the encrypted replica as you type and survive restarts and
- * locks; the text stays until the replica has accepted it.
+ * locks; the text stays until the replica has accepted it. Replies on web chat and
+ * email may carry files (picked, pasted or dropped), staged in the replica too.
  */
-export function Composer({ conversationId, loadDraft, saveDraft, searchCanned, onSend, onDraftChange, insertRequest, compliance = [] }: Props) {
+export function Composer({ conversationId, channel, attachments, loadDraft, saveDraft, searchCanned, onSend, onDraftChange, insertRequest, compliance = [] }: Props) {
   const { t, i18n } = useTranslation();
   const [mode, setMode] = useState<ComposerMode>('reply');
   const [body, setBody] = useState('');
@@ -50,7 +58,11 @@ export function Composer({ conversationId, loadDraft, saveDraft, searchCanned, o
   const blocking = mode === 'reply' ? compliance.filter((h) => h.severity === 'block') : [];
   const warnings = mode === 'reply' ? compliance.filter((h) => h.severity === 'warn') : [];
   const explain = (hs: ComplianceHit[]) => hs.map((h) => `“${h.text}” ${h.explanation[lang] ?? h.explanation['zh-CN']}${h.rewrite ? ` → ${h.rewrite}` : ''}`).join('；');
-  const canSend = !busy && !tooLong && body.trim().length > 0 && blocking.length === 0;
+  const carriesFiles = channelCarriesFiles(channel);
+  const files = useStagedAttachments(attachments, conversationId, carriesFiles);
+  const [dragging, setDragging] = useState(false);
+  const withFiles = mode === 'reply' && files.items.length > 0;
+  const canSend = !busy && !tooLong && (body.trim().length > 0 || withFiles) && blocking.length === 0 && (mode === 'note' || files.adding.length === 0);
   const slash = mode === 'reply' && body.startsWith('/') && !body.includes('\n') ? body.slice(1) : null;
 
   useEffect(() => {
@@ -107,21 +119,49 @@ export function Composer({ conversationId, loadDraft, saveDraft, searchCanned, o
     if (!canSend) return;
     setBusy(true);
     if (saveTimer.current) clearTimeout(saveTimer.current);
-    const ok = await onSend(mode, body);
+    const ids = mode === 'reply' ? files.items.map((f) => f.meta.id) : [];
+    const ok = await onSend(mode, body, ids);
     setBusy(false);
     if (ok) {
       setBody(''); // on failure the draft stays, nothing typed is lost
       setMissing([]);
       saveDraft(mode, '');
+      if (ids.length) files.clear();
+    } else if (ids.length) {
+      void files.reload(); // the files stay staged; show what the replica holds
     }
   }
 
+  /** Files picked, pasted or dropped: only replies carry them. */
+  function attach(list: File[]) {
+    if (!list.length) return;
+    if (mode !== 'reply') files.setError({ code: NOTE_MODE, message: '' });
+    else void files.add(list);
+  }
+  const hasFiles = (dt: DataTransfer | null) => !!dt && Array.from(dt.types).includes('Files');
+
   return (
     <form
-      className={`composer mode-${mode}`}
+      className={`composer mode-${mode}${dragging ? ' dragging' : ''}`}
+      data-testid="composer"
       onSubmit={(e) => {
         e.preventDefault();
         void send();
+      }}
+      onDragOver={(e) => {
+        if (!hasFiles(e.dataTransfer)) return;
+        e.preventDefault(); // also keeps the window from navigating to the dropped file
+        e.dataTransfer.dropEffect = 'copy'; // a drop where files cannot go is answered in words (attach)
+        setDragging(true);
+      }}
+      onDragLeave={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+      }}
+      onDrop={(e) => {
+        if (!hasFiles(e.dataTransfer)) return;
+        e.preventDefault();
+        setDragging(false);
+        attach(Array.from(e.dataTransfer.files));
       }}
     >
       <div className="composer-modes" role="tablist">
@@ -142,6 +182,7 @@ export function Composer({ conversationId, loadDraft, saveDraft, searchCanned, o
           ))}
         </ul>
       ) : null}
+      {mode === 'reply' ? <StagedChips open={attachments.open} items={files.items} adding={files.adding} onRemove={(id) => void files.remove(id)} /> : null}
       <textarea
         ref={textRef}
         data-testid="composer-input"
@@ -150,6 +191,12 @@ export function Composer({ conversationId, loadDraft, saveDraft, searchCanned, o
         aria-label={mode === 'note' ? t('composerMode.notePlaceholder') : t('composer.placeholder')}
         rows={3}
         onChange={(e) => update(e.target.value)}
+        onPaste={(e) => {
+          const pasted = Array.from(e.clipboardData.files);
+          if (!pasted.length) return; // plain text pastes as usual
+          e.preventDefault();
+          attach(pasted);
+        }}
         onKeyDown={(e) => {
           if (canned.length > 0) {
             if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
@@ -174,7 +221,9 @@ export function Composer({ conversationId, loadDraft, saveDraft, searchCanned, o
           }
         }}
       />
+      {files.error ? <AttachError error={files.error} onDismiss={() => files.setError(null)} /> : null}
       <div className="composer-bar">
+        {mode === 'reply' ? <AttachButton channel={channel} enabled={carriesFiles} onFiles={attach} /> : null}
         <span className={tooLong || missing.length || blocking.length ? 'hint error' : warnings.length ? 'hint warn' : 'hint'} data-testid="composer-hint">
           {tooLong
             ? t('composer.tooLong', { max: MAX_MESSAGE_CHARS })

@@ -7,12 +7,15 @@ import { Composer, type CannedItem, type ComposerMode } from './Composer';
 import { ConversationActions } from './ConversationActions';
 import { Timeline } from './Timeline';
 import type { ComplianceHit } from '../../../shared/engine';
+import type { AttachmentsApi } from './attachmentData';
 
 interface Props {
   conversation: ConversationSummary | null;
   timeline: TimelineItem[];
   users: { id: string; displayName: string }[];
-  onSend: (mode: ComposerMode, body: string) => Promise<boolean>;
+  onSend: (mode: ComposerMode, body: string, attachmentIds: string[]) => Promise<boolean>;
+  /** Staging, removing and opening files (the client's `attachments` domain). */
+  attachments: AttachmentsApi;
   onRecall: (id: string) => void;
   onCancel: (id: string) => void;
   onAssign: (assigneeId: string | null) => void;
@@ -56,12 +59,14 @@ export function ConversationView(props: Props) {
       </header>
       <ConversationActions conversation={conversation} users={users} onAssign={props.onAssign} onStatus={props.onStatus} onPriority={props.onPriority} onTags={props.onTags} />
       <div className="timeline-scroll">
-        <Timeline items={timeline} userNames={userNames} onRecall={props.onRecall} onCancel={props.onCancel} />
+        <Timeline items={timeline} userNames={userNames} onRecall={props.onRecall} onCancel={props.onCancel} openAttachment={props.attachments.open} />
         <div ref={endRef} />
       </div>
       <Composer
         key={conversation.id}
         conversationId={conversation.id}
+        channel={conversation.channel}
+        attachments={props.attachments}
         loadDraft={props.loadDraft}
         saveDraft={props.saveDraft}
         searchCanned={props.searchCanned}

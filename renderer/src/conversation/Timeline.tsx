@@ -4,16 +4,21 @@ import { formatMessageTime } from '../lib/format';
 import { useNow } from '../lib/useNow';
 import { localizeDeliveryFailure } from '../../../shared/i18n/channel-errors';
 import type { Language } from '../../../shared/domain/types';
+import type { OpenAttachment } from './attachmentData';
+import { MessageAttachments } from './MessageAttachments';
+import { bodyWithoutFileLines } from '../../../shared/domain/files';
 
 interface Props {
   items: TimelineItem[];
   userNames: Record<string, string>;
   onRecall: (id: string) => void;
   onCancel: (id: string) => void;
+  /** Reads a file on a message (thumbnails and downloads). */
+  openAttachment: OpenAttachment;
 }
 
 /** Messages, internal notes, system events and device readings in one time order. */
-export function Timeline({ items, userNames, onRecall, onCancel }: Props) {
+export function Timeline({ items, userNames, onRecall, onCancel, openAttachment }: Props) {
   const { t, i18n } = useTranslation();
   useNow(500); // re-render twice a second for the recall countdown
   const now = Date.now();
@@ -47,7 +52,19 @@ export function Timeline({ items, userNames, onRecall, onCancel }: Props) {
           const recallLeft = item.recallableUntil ? item.recallableUntil - now : 0;
           return (
             <li key={item.id} className={`message ${item.direction}${item.recalledAt ? ' recalled' : ''}`} data-testid="message" data-message-id={item.id} data-direction={item.direction} data-delivery={item.deliveryStatus}>
-              <div className="bubble">{item.recalledAt ? <p className="recalled-text">{t('timeline.recalled')}</p> : <p>{item.body}</p>}</div>
+              <div className="bubble">
+                {item.recalledAt ? (
+                  <p className="recalled-text">{t('timeline.recalled')}</p>
+                ) : (
+                  <>
+                    {(() => {
+                      const text = bodyWithoutFileLines(item.body, item.attachments.map((a) => a.id));
+                      return text ? <p>{text}</p> : null;
+                    })()}
+                    <MessageAttachments attachments={item.attachments} open={openAttachment} />
+                  </>
+                )}
+              </div>
               <div className="meta">
                 <span>{item.authorName ?? (item.direction === 'inbound' ? t('conversation.patient') : t('conversation.you'))}</span>
                 <time>{formatMessageTime(item.at, i18n.language)}</time>

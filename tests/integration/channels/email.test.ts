@@ -35,4 +35,32 @@ describe('e-mail (nodemailer client → SMTP listener) → replica; reply → SM
     expect(mails[0]!.text?.trim()).toBe('建议一个月后空腹复查血脂。');
     await expect.poll(() => r.q<{ delivery_status: string }>('SELECT delivery_status FROM messages WHERE id = ?', reply.value.id)[0]?.delivery_status, { timeout: 10_000 }).toBe('sent');
   });
+
+  it('gives the agent’s replica the files of an incoming mail, opened from the hub on demand', async () => {
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+    const client = nodemailer.createTransport({ host: '127.0.0.1', port: r.hub.channels.email!.port, secure: false, ignoreTLS: true });
+    await client.sendMail({ from: 'wang.patient@example.cn', to: 'clinic@hospital.example', subject: '化验单', text: '化验单照片在附件里。', messageId: '<m2@example.cn>', attachments: [{ filename: '化验单.png', content: png, contentType: 'image/png' }] });
+    client.close();
+    type Row = { id: string; filename: string; mime: string; local: number; message_id: string };
+    await expect.poll(() => r.q<Row>('SELECT a.id, a.filename, a.mime, a.data IS NOT NULL AS local, a.message_id FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.body LIKE ?', '%化验单照片%'), { timeout: 10_000 }).toHaveLength(1);
+    const [row] = r.q<Row>('SELECT a.id, a.filename, a.mime, a.data IS NOT NULL AS local, a.message_id FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.body LIKE ?', '%化验单照片%');
+    expect([row!.filename, row!.mime, row!.local]).toEqual(['化验单.png', 'image/png', 0]);
+    const opened = await r.client.attachments.open({ id: row!.id });
+    expect(opened.ok && Buffer.from(opened.value.dataBase64, 'base64').equals(png)).toBe(true);
+  });
+
+  it('sends the files of a reply as MIME attachments, byte for byte', async () => {
+    const convId = r.q<{ id: string }>("SELECT id FROM conversations WHERE channel = 'email' AND subject = '体检报告解读'")[0]!.id;
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+    const staged = await r.client.attachments.stage({ conversationId: convId, filename: '复查须知.pdf', dataBase64: pdf.toString('base64') });
+    if (!staged.ok) throw new Error(staged.error.code);
+    const before = mails.length;
+    const reply = await r.client.messages.queueReply({ conversationId: convId, body: '复查须知见附件。', attachmentIds: [staged.value.id] });
+    if (!reply.ok) throw new Error(reply.error.code);
+    await r.settle();
+    await expect.poll(() => mails.length, { timeout: 15_000 }).toBe(before + 1);
+    const mail = mails.at(-1)!;
+    expect(mail.text?.trim()).toBe('复查须知见附件。');
+    expect(mail.attachments.map((a) => [a.filename, a.contentType, a.content.equals(pdf)])).toEqual([['复查须知.pdf', 'application/pdf', true]]);
+  });
 });
