@@ -97,7 +97,12 @@ export interface StoreReader extends QaStoreReader, KnowledgeStoreReader {
   getMutation(id: string): Promise<MutationRecord | null>;
 
   /** Visible changes after `cursor`, in seq order, at most `limit` rows and about `maxBytes` of data. */
-  pull(scope: ScopeKey, cursor: number, limit: number, maxBytes: number): Promise<PullPage>;
+  /**
+   * Visible changes after `cursor`. `from` (≤ cursor) is where the reader's run of
+   * pulls started: plain versions it will get a newer copy of, and whose entity it
+   * already received after `from`, are left out (see SUPERSEDED_CHANGE).
+   */
+  pull(scope: ScopeKey, cursor: number, limit: number, maxBytes: number, from?: number): Promise<PullPage>;
   /** The highest visible seq after `after`, or null. Drives WebSocket pokes. */
   latestVisibleSeq(scope: ScopeKey, after: number): Promise<number | null>;
   visibleConversationIds(scope: ScopeKey): Promise<string[]>;

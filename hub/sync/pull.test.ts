@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId, startHub, value, errorCode, type TestClient, type TestHub } from '../testing/harness';
+import { ingestInbound } from './ingest';
+import type { Change } from '../../shared/sync/protocol';
 
 describe('pull: one ordered change log, read by cursor', () => {
   let t: TestHub;
@@ -101,5 +103,50 @@ describe('pull: one ordered change log, read by cursor', () => {
     const v = value(await fresh.pull(cursor));
     expect(v.changes.map((c) => c.id)).toEqual([noteId]);
     expect(v.changes[0]!.seq).toBeGreaterThan(cursor);
+  });
+
+  it('leaves out the middle versions of a row in a run of pulls (`from`): never the first, the last or an event', async () => {
+    const start = value(await agent.pull(0, 1000)).cursor;
+    // Five patient messages re-put the conversation five times; the agent's status change in the middle is an event (prev).
+    for (let i = 0; i < 5; i++) {
+      await t.hub.write((tx) => ingestInbound(tx, { conversationId: 'v-zhang-appt', messageId: newId(), body: `复诊改期 ${i}`, authorName: null, at: t.clock.now() }, { at: t.clock.now() }));
+      if (i === 2) expect((await agent.mutate('conversation.setStatus', { conversationId: 'v-zhang-appt', status: 'pending' })).status).toBe('applied');
+      t.clock.advance(1000);
+    }
+    const runOf = async (limit: number, from?: number, begin = start) => {
+      const out: Change[] = [];
+      let cursor = begin;
+      for (;;) {
+        const v = value(await agent.req<{ changes: Change[]; cursor: number; hasMore: boolean }>('POST', '/sync/pull', { cursor, limit, ...(from !== undefined ? { from } : {}) }));
+        out.push(...v.changes);
+        cursor = v.cursor;
+        if (!v.hasMore) return out;
+      }
+    };
+    const convPuts = (cs: Change[]) => cs.filter((c) => c.entity === 'conversation' && c.id === 'v-zhang-appt');
+    const oneRun = await runOf(2, start);
+    const everyPage = await runOf(2);
+    const bigPage = await runOf(1000, start);
+    // Same stream however the run is paged; more versions without `from` (only per page).
+    expect(oneRun).toEqual(bigPage);
+    expect(convPuts(oneRun).length).toBeLessThan(convPuts(everyPage).length);
+    expect(convPuts(oneRun).length).toBeLessThan(6);
+    // Every message arrives.
+    const msgsOf = (cs: Change[]) => cs.filter((c) => c.entity === 'message' && (c.data as { conversationId: string }).conversationId === 'v-zhang-appt');
+    expect(msgsOf(oneRun).map((m) => (m.data as { body: string }).body)).toEqual([0, 1, 2, 3, 4].map((i) => `复诊改期 ${i}`));
+    // A first sync (run from 0, small pages) gets the conversation before any of its messages, and fewer versions.
+    const initial = await runOf(3, 0, 0);
+    expect(initial.indexOf(convPuts(initial)[0]!)).toBeLessThan(initial.indexOf(msgsOf(initial)[0]!));
+    expect(msgsOf(initial).length).toBe(msgsOf(await runOf(1000, undefined, 0)).length);
+    expect(convPuts(initial).length).toBeLessThan(convPuts(await runOf(3, undefined, 0)).length);
+    // Every event is there, in both runs alike.
+    const events = (cs: Change[]) => convPuts(cs).filter((c) => c.prev).map((c) => c.seq);
+    expect(events(oneRun).length).toBeGreaterThan(0);
+    expect(events(oneRun)).toEqual(events(everyPage));
+    // The last version is the hub's current row.
+    const current = await t.hub.store.read((r) => r.getConversation('v-zhang-appt'));
+    expect(convPuts(oneRun).at(-1)!.data).toEqual(JSON.parse(JSON.stringify(current)));
+    // `from` may not lie after the cursor.
+    expect(errorCode(await agent.req('POST', '/sync/pull', { cursor: start, from: start + 1 }))).toBe('sync.bad_request');
   });
 });

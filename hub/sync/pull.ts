@@ -12,6 +12,8 @@ export interface PullInput {
   cursor: number;
   limit: number;
   hubId?: string;
+  /** Start of this run of pulls (≤ cursor); the cursor itself when not given. */
+  from?: number;
 }
 
 /** Validates a pull body: malformed cursor → 400 bad_cursor, limit > max → 413, other shape errors → 400 bad_request. */
@@ -27,7 +29,13 @@ export function parsePullBody(body: unknown): PullInput {
     if (l > SYNC_LIMITS.maxPullLimit) throw new HubError(HubErrorCode.batchTooLarge, `limit must be at most ${SYNC_LIMITS.maxPullLimit}`, { max: SYNC_LIMITS.maxPullLimit });
     limit = l;
   }
-  return env.data.hubId === undefined ? { cursor: cursor.data, limit } : { cursor: cursor.data, limit, hubId: env.data.hubId };
+  let from = cursor.data;
+  if (env.data.from !== undefined) {
+    const f = cursorSchema.safeParse(env.data.from);
+    if (!f.success || f.data > cursor.data) throw new HubError(HubErrorCode.badRequest, 'from must be a non-negative integer not after cursor');
+    from = f.data;
+  }
+  return { cursor: cursor.data, limit, from, ...(env.data.hubId === undefined ? {} : { hubId: env.data.hubId }) };
 }
 
 const PATIENT_ENTITIES = new Set(['contact', 'contact_identity', 'conversation', 'message', 'note', 'device_reading']);
@@ -51,7 +59,7 @@ export async function pull(ctx: HubContext, auth: AuthContext, input: PullInput)
   if (input.hubId !== undefined && input.hubId !== hubId) {
     throw new HubError(HubErrorCode.badCursor, 'The cursor belongs to another hub: reset the replica and pull from 0', { reason: 'other_hub', hubId }, 409);
   }
-  const page = await ctx.store.read((r) => r.pull(scopeKeyOf(auth), input.cursor, input.limit, SYNC_LIMITS.pullPageBytes));
+  const page = await ctx.store.read((r) => r.pull(scopeKeyOf(auth), input.cursor, input.limit, SYNC_LIMITS.pullPageBytes, input.from ?? input.cursor));
   if (input.cursor > page.head) {
     throw new HubError(HubErrorCode.badCursor, `The cursor ${input.cursor} is ahead of the hub (${page.head}): reset the replica and pull from 0`, { reason: 'ahead', head: page.head, hubId }, 409);
   }

@@ -58,6 +58,11 @@ export const pullRequest = z.strictObject({
   cursor: z.unknown().optional(),
   limit: z.unknown().optional(),
   hubId: z.string().max(64).optional(),
+  /**
+   * Where this run of pulls started (the cursor before its first page; ≤ cursor).
+   * Lets the hub leave out versions the run will get a newer copy of (docs/sync.md §4).
+   */
+  from: z.unknown().optional(),
 });
 
 export const changeSchema = z.object({

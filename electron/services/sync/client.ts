@@ -371,10 +371,13 @@ export class SyncClient {
   private async pullPages(): Promise<void> {
     const limit = Math.min(this.opts.pullLimit ?? SYNC_LIMITS.defaultPullLimit, SYNC_LIMITS.maxPullLimit);
     let cursor = Number(readState(this.replica, STATE.cursor) ?? '0');
+    // Every page of this run is applied before the next is asked for, so the hub may
+    // skip row versions this run has already seen an earlier one of (docs/sync.md §4).
+    const from = cursor;
     const first = readState(this.replica, STATE.initialDone) !== '1';
     if (first) this.initial = { pulled: 0, total: this.hubHead };
     for (;;) {
-      const page = await this.http.pull(await this.token(), cursor, limit, readState(this.replica, STATE.hubId));
+      const page = await this.http.pull(await this.token(), cursor, limit, readState(this.replica, STATE.hubId), from);
       // Data, cursor and hub id commit together: a crash repeats the page, never skips it.
       this.replica.sqlite
         .transaction(() => {

@@ -85,8 +85,9 @@ export class HubHttp {
   me(token: string): Promise<MeValue> {
     return this.call('/me', meValue, { method: 'GET', token });
   }
-  pull(token: string, cursor: number, limit: number, hubId: string | null): Promise<PullValue> {
-    return this.call('/sync/pull', pullValue, { method: 'POST', body: { cursor, limit, ...(hubId ? { hubId } : {}) }, token });
+  /** `from`: the cursor this run of pulls started at (the hub then leaves out versions the run gets a newer copy of). */
+  pull(token: string, cursor: number, limit: number, hubId: string | null, from?: number): Promise<PullValue> {
+    return this.call('/sync/pull', pullValue, { method: 'POST', body: { cursor, limit, ...(hubId ? { hubId } : {}), ...(from !== undefined ? { from } : {}) }, token });
   }
   /**
    * Uploads the bytes of a file on a queued reply before the reply itself is pushed

@@ -26,3 +26,32 @@ export const VISIBLE_CHANGE = `(
     OR (c.conversation_id IS NULL AND c.contact_id IN (SELECT contact_id FROM my_convs))
   ))
 )`;
+
+/**
+ * A version of a row the reader need not be sent: a plain put (no \`prev\`: a put
+ * with \`prev\` tells the client about an event — status, assignment, tags — that
+ * becomes a timeline entry, so it always goes) that is neither the first version
+ * of its row in this run of pulls (after @from) nor the last (a newer put follows
+ * by @head). The first one stays so a row's children never arrive before it; the
+ * last one brings the current state. Each inbound message re-puts its
+ * conversation: without this an initial sync carried every version.
+ * Both the earlier and the newer put must carry the same conversation and contact
+ * tags and be addressed to everyone or to this reader, so the reader sees (or saw)
+ * them exactly when it sees this one. Probes use the (entity, entity_id) index,
+ * whose implicit rowid is the seq.
+ */
+export const SUPERSEDED_CHANGE = `(
+  c.op = 'put' AND c.prev IS NULL AND c.entity IN ('conversation', 'message', 'contact')
+  AND EXISTS (
+    SELECT 1 FROM change_log n INDEXED BY change_log_entity
+    WHERE n.entity = c.entity AND n.entity_id = c.entity_id AND n.seq > c.seq AND n.seq <= @head AND n.op = 'put'
+      AND n.conversation_id IS c.conversation_id AND n.contact_id IS c.contact_id
+      AND (n.audience_user_id IS NULL OR n.audience_user_id = @u)
+  )
+  AND EXISTS (
+    SELECT 1 FROM change_log e INDEXED BY change_log_entity
+    WHERE e.entity = c.entity AND e.entity_id = c.entity_id AND e.seq > @from AND e.seq < c.seq AND e.op = 'put'
+      AND e.conversation_id IS c.conversation_id AND e.contact_id IS c.contact_id
+      AND (e.audience_user_id IS NULL OR e.audience_user_id = @u)
+  )
+)`;

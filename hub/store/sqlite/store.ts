@@ -9,7 +9,7 @@ import type { AuditRow, ChangeRow, PullPage, ScopeKey } from '../types';
 import { openHubDatabase } from './open';
 import { qaMethods } from './qa';
 import { knowledgeMethods } from './knowledge';
-import { MY_CONVERSATIONS_CTE, VISIBLE_CHANGE } from './scope-sql';
+import { MY_CONVERSATIONS_CTE, SUPERSEDED_CHANGE, VISIBLE_CHANGE } from './scope-sql';
 
 type Db = BetterSQLite3Database<typeof s>;
 
@@ -43,7 +43,7 @@ function makeTx(db: Db, sqlite: Database.Database): StoreTx {
   const pullStmt = sqlite.prepare(
     `${MY_CONVERSATIONS_CTE}
      SELECT c.seq, c.entity, c.entity_id AS entityId, c.op, c.data, c.prev FROM change_log c
-     WHERE c.seq > @cursor AND c.seq <= @head AND ${VISIBLE_CHANGE}
+     WHERE c.seq > @cursor AND c.seq <= @head AND ${VISIBLE_CHANGE} AND NOT ${SUPERSEDED_CHANGE}
      ORDER BY c.seq LIMIT @limit`,
   );
   const latestStmt = sqlite.prepare(`${MY_CONVERSATIONS_CTE} SELECT max(c.seq) AS seq FROM change_log c WHERE c.seq > @after AND ${VISIBLE_CHANGE}`);
@@ -142,10 +142,10 @@ function makeTx(db: Db, sqlite: Database.Database): StoreTx {
       return one(db.select().from(s.mutations).where(eq(s.mutations.id, id)).all());
     },
 
-    async pull(scope, cursor, limit, maxBytes): Promise<PullPage> {
+    async pull(scope, cursor, limit, maxBytes, from = cursor): Promise<PullPage> {
       const head = (headStmt.get() as { seq: number } | undefined)?.seq ?? 0;
       // One row more than asked tells whether more visible rows follow.
-      const raw = pullStmt.all({ ...scopeParams(scope), cursor, head, limit: limit + 1 }) as {
+      const raw = pullStmt.all({ ...scopeParams(scope), cursor, head, limit: limit + 1, from: Math.min(from, cursor) }) as {
         seq: number;
         entity: Entity;
         entityId: string;
