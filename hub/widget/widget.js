@@ -118,6 +118,7 @@ header button { border: 0; background: transparent; color: #fff; font-size: 22px
 .them .bubble { background: #fff; color: #1b1f23; border: 1px solid #dde1e6; border-bottom-left-radius: 4px; }
 .bubble img { display: block; min-width: 64px; min-height: 48px; max-width: 220px; max-height: 220px; object-fit: cover; border-radius: 8px; background: #fff; }
 .bubble a.file { display: inline-flex; gap: 4px; align-items: center; margin-top: 4px; color: inherit; text-decoration: underline; word-break: break-all; }
+.bubble a.file svg { width: 18px; height: 18px; flex: none; }
 .bubble a.pic { display: block; margin-top: 4px; }
 .meta { font-size: 11px; color: #68707a; }
 .typing { font-size: 12px; color: #68707a; padding: 0 14px 4px; background: #f6f7f9; }
@@ -203,22 +204,39 @@ function el(tag, attrs = {}, children = []) {
   return e;
 }
 
-/** A picture icon drawn in SVG (no icon font, no emoji: both may be missing on hospital PCs). */
-function pictureIcon() {
+/**
+ * A decorative SVG icon (no icon font, no emoji: both may be missing on hospital PCs).
+ * @param {[string, Record<string, string>][]} shapes
+ */
+function svgIcon(shapes) {
   const NS = 'http://www.w3.org/2000/svg';
   const svg = document.createElementNS(NS, 'svg');
   svg.setAttribute('viewBox', '0 0 24 24');
   svg.setAttribute('aria-hidden', 'true');
-  for (const [tag, attrs] of /** @type {[string, Record<string, string>][]} */ ([
-    ['rect', { x: '3', y: '4', width: '18', height: '16', rx: '2', fill: 'none', stroke: 'currentColor', 'stroke-width': '2' }],
-    ['circle', { cx: '9', cy: '10', r: '2', fill: 'currentColor' }],
-    ['path', { d: 'M4 18l5-5 3 3 3-4 5 6', fill: 'none', stroke: 'currentColor', 'stroke-width': '2', 'stroke-linejoin': 'round' }],
-  ])) {
+  svg.setAttribute('focusable', 'false');
+  for (const [tag, attrs] of shapes) {
     const e = document.createElementNS(NS, tag);
     for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
     svg.append(e);
   }
   return svg;
+}
+
+/** A picture icon (the image button). */
+function pictureIcon() {
+  return svgIcon([
+    ['rect', { x: '3', y: '4', width: '18', height: '16', rx: '2', fill: 'none', stroke: 'currentColor', 'stroke-width': '2' }],
+    ['circle', { cx: '9', cy: '10', r: '2', fill: 'currentColor' }],
+    ['path', { d: 'M4 18l5-5 3 3 3-4 5 6', fill: 'none', stroke: 'currentColor', 'stroke-width': '2', 'stroke-linejoin': 'round' }],
+  ]);
+}
+
+/** A document icon (a file link). */
+function documentIcon() {
+  return svgIcon([
+    ['path', { d: 'M6 2.5h8l5 5v14H6z', fill: 'none', stroke: 'currentColor', 'stroke-width': '2', 'stroke-linejoin': 'round' }],
+    ['path', { d: 'M14 2.5v5h5M9 13h7M9 17h7', fill: 'none', stroke: 'currentColor', 'stroke-width': '2' }],
+  ]);
 }
 
 /**
@@ -347,7 +365,7 @@ export function mount(opts = {}) {
     for (const f of m.image ? [] : files) {
       const href = fileUrl(f.id);
       if (/^image\/(png|jpeg|webp)$/.test(f.mime)) bubble.append(el('a', { class: 'pic', href, target: '_blank', rel: 'noopener', 'data-testid': 'lw-file-image' }, [el('img', { src: href, alt: f.name })]));
-      else bubble.append(el('a', { class: 'file', href, download: f.name, target: '_blank', rel: 'noopener', 'data-testid': 'lw-file-link' }, [`📄 ${f.name} (${sizeText(f.size)})`]));
+      else bubble.append(el('a', { class: 'file', href, download: f.name, target: '_blank', rel: 'noopener', 'data-testid': 'lw-file-link' }, [documentIcon(), `${f.name} (${sizeText(f.size)})`]));
     }
     const metaText = m.from === 'agent' ? `${m.name || t.agent} · ${fmt(m.at)}` : `${fmt(m.at)} · ${m.pending ? t.pending : t.sent}`;
     const meta = el('div', { class: 'meta' }, [metaText]);

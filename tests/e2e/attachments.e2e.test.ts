@@ -5,7 +5,7 @@ import { deflateSync } from 'node:zlib';
 import type { Browser, Locator, Page } from 'playwright-core';
 import type { Workstation } from '../../electron/services/workstation';
 import { MAX_ATTACHMENT_BYTES } from '../../shared/contract/attachments';
-import { installBridge, startDemoApp, SCREENSHOT_DIR, type startRendererServer, watchErrors } from './harness';
+import { expectNoSeriousA11yViolations, installBridge, startDemoApp, SCREENSHOT_DIR, type startRendererServer, watchErrors } from './harness';
 
 // ---- real files, built here --------------------------------------------------------
 
@@ -149,6 +149,7 @@ describe('attachments in the composer and the timeline', () => {
 
     await page.getByTestId('composer-input').fill('张女士您好，请看伤口照片，明天复诊时带上转诊单。');
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'attachments-composer-zh-CN.png') });
+    await expectNoSeriousA11yViolations(page, 'composer with attachment chips (zh-CN)');
 
     await page.locator('[data-testid="attach-chip"][data-mime="application/pdf"]').getByTestId('attach-remove').click();
     await expect.poll(() => chips.count()).toBe(1);
@@ -174,6 +175,7 @@ describe('attachments in the composer and the timeline', () => {
     expect(rows('SELECT delivery_status AS d FROM messages WHERE id = ?', messageId)).toEqual([{ d: 'queued' }]);
     await page.getByTestId('timeline').evaluate((el) => el.closest('.timeline-scroll')?.scrollTo({ top: 1e6 }));
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'attachments-timeline-zh-CN.png') });
+    await expectNoSeriousA11yViolations(page, 'timeline with a picture on a queued reply (zh-CN)');
 
     expect(await csp()).toEqual([]);
     expect(errors).toEqual([]);
@@ -186,6 +188,7 @@ describe('attachments in the composer and the timeline', () => {
     await page.getByTestId('attach-input').setInputFiles([{ name: 'fake.png', mimeType: 'image/png', buffer: Buffer.from('this is only text, not a picture\n') }]);
     await expect.poll(() => page.getByTestId('attach-error').textContent()).toContain('只能附加 PNG、JPEG、WebP 图片或 PDF 文件');
     expect(await page.getByTestId('attach-error').getAttribute('data-code')).toBe('attachments.type_not_allowed');
+    await expectNoSeriousA11yViolations(page, 'composer with an attachment error (zh-CN)');
     expect(await page.getByTestId('attach-chip').count()).toBe(0);
     expect(staged('v-zhou-postop')).toEqual([]);
     // A reply with no text and no file cannot be sent.
@@ -220,6 +223,7 @@ describe('attachments in the composer and the timeline', () => {
       expect(await button.getAttribute('title')).toContain(text);
     }
     await page.getByTestId('composer').screenshot({ path: join(SCREENSHOT_DIR, 'attachments-unsupported-zh-CN.png') });
+    await expectNoSeriousA11yViolations(page, 'composer with the paperclip disabled (zh-CN)');
     // A file dropped or pasted anyway is refused in words, not silently.
     await page.getByTestId('attach-input').setInputFiles([png('x.png')]);
     await expect.poll(() => page.getByTestId('attach-error').getAttribute('data-code')).toBe('attachments.channel_unsupported');
@@ -305,6 +309,7 @@ describe('attachments in the composer and the timeline', () => {
     await expect.poll(() => page.getByTestId('attach-chip').count()).toBe(2);
     await page.getByTestId('composer-input').fill('Hello Emily, here are your readings and the discharge summary.');
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'attachments-composer-en.png') });
+    await expectNoSeriousA11yViolations(page, 'composer with attachment chips (en)');
     await page.getByTestId('composer-send').click();
     const last = page.getByTestId('message').last();
     await expect.poll(() => last.getAttribute('data-delivery')).toBe('queued');
@@ -312,6 +317,7 @@ describe('attachments in the composer and the timeline', () => {
     await expect.poll(() => last.getByTestId('attachment-queued').first().textContent()).toBe('Waiting to send');
     await page.getByTestId('timeline').evaluate((el) => el.closest('.timeline-scroll')?.scrollTo({ top: 1e6 }));
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'attachments-timeline-en.png') });
+    await expectNoSeriousA11yViolations(page, 'timeline with a picture and a PDF (en)');
 
     const [download] = await Promise.all([page.waitForEvent('download'), last.getByTestId('message-file-open').click()]);
     expect(download.suggestedFilename()).toBe('discharge-summary.pdf');
@@ -338,6 +344,7 @@ describe('attachments in the composer and the timeline', () => {
     await expect.poll(() => figure.getByTestId('attachment-error').getAttribute('data-code')).toBe('attachments.offline');
     expect(await figure.locator('img').count()).toBe(0);
     await figure.locator('xpath=ancestor::li[1]').screenshot({ path: join(SCREENSHOT_DIR, 'attachments-offline-zh-CN.png') });
+    await expectNoSeriousA11yViolations(page, 'timeline with a file that cannot be fetched offline (zh-CN)');
     expect(errors).toEqual([]);
     await page.context().close();
   });

@@ -7,7 +7,7 @@ import { createWorkstation, type Workstation } from '../../electron/services/wor
 import { createStaticKeyStore } from '../../electron/services/replica/keystore';
 import { createWorkstationLogger } from '../../electron/services/logs/logger';
 import { tempDir } from '../support/tmp';
-import { installBridge, launchBrowser, REPO_ROOT, SCREENSHOT_DIR, startRendererServer, watchErrors } from './harness';
+import { expectNoSeriousA11yViolations, installBridge, launchBrowser, REPO_ROOT, SCREENSHOT_DIR, startRendererServer, watchErrors } from './harness';
 
 const DEMO = join(REPO_ROOT, 'resources', 'demo', 'demo.json');
 
@@ -155,6 +155,7 @@ describe('diagnostics console (xterm.js) in the demo clinic', () => {
     expect(status.text).toContain('Lantern 0.1.0-e2e | Electron 39.8.10');
     expect(status.text).toContain('MSI 安装');
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'console-zh-CN.png') });
+    await expectNoSeriousA11yViolations(page, 'diagnostics console (zh-CN)');
 
     const exported = await run(page, 'export diagnostics');
     expect(exported.exit).toBe(0);
@@ -201,6 +202,7 @@ describe('diagnostics console (xterm.js) in the demo clinic', () => {
     const check = await run(page, 'db check');
     expect(check.text).toContain('Replica OK');
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'console-en.png') });
+    await expectNoSeriousA11yViolations(page, 'diagnostics console (en)');
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('diagnostics-console').count()).toBe(0);
     await ws.dispatch('session.setLanguage', { language: 'zh-CN' });
@@ -241,6 +243,7 @@ describe('diagnostics console at a hub', () => {
     await installBridge(page, ws.dispatch);
     await page.goto(server.url);
     await page.getByTestId('login-screen').waitFor();
+    await expectNoSeriousA11yViolations(page, `sign-in screen before ${username} signs in (zh-CN)`);
     await page.getByTestId('login-username').fill(username);
     await page.getByTestId('login-password').fill(password);
     await page.getByTestId('login-submit').click();
@@ -266,6 +269,7 @@ describe('diagnostics console at a hub', () => {
     const retry = await run(page, 'sync retry');
     expect(retry.text).toMatch(/状态\s+online/);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'console-hub-zh-CN.png') });
+    await expectNoSeriousA11yViolations(page, 'diagnostics console at a hub (zh-CN)');
     expect(errors).toEqual([]);
     await page.context().close();
   });

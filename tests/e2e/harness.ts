@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -110,4 +111,79 @@ export async function startDemoApp(prefix: string): Promise<{
       tmp.cleanup();
     },
   };
+}
+
+// ---- accessibility (axe-core) ------------------------------------------------------
+
+/** axe-core's browser bundle, read once from node_modules. */
+let axeSource: string | null = null;
+function axeScript(): string {
+  axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  return axeSource;
+}
+
+/**
+ * A node for `include`/`exclude`: a CSS selector in the document, or a path of
+ * selectors through open shadow roots (`{ fromShadowDom: ['#host', '.inside'] }`).
+ */
+export type A11ySelector = string | { fromShadowDom: string[] };
+
+export interface A11yOptions {
+  /**
+   * Nodes left out of the check. Only for a genuine false positive, one node at a
+   * time, with a comment at the call site saying why.
+   */
+  exclude?: A11ySelector[];
+  /** Checks only this part of the page (default: the whole document, open shadow roots included). */
+  include?: A11ySelector[];
+}
+
+export interface A11yViolation {
+  id: string;
+  impact: string;
+  help: string;
+  helpUrl: string;
+  nodes: { target: unknown[]; html: string; summary: string }[];
+}
+
+/** Runs axe-core on the page as it is now and returns its serious and critical violations. */
+export async function seriousA11yViolations(page: Page, options: A11yOptions = {}): Promise<A11yViolation[]> {
+  // The renderer's CSP (script-src 'self', no eval) refuses <script> tags with inline
+  // text, so axe goes in through the DevTools protocol (page.evaluate with a string),
+  // which the page's CSP does not govern. Strings, not functions: see installBridge.
+  if (!(await page.evaluate('typeof window.axe === "object" && typeof window.axe.run === "function"'))) {
+    await page.evaluate(`${axeScript()}\n;void 0`);
+  }
+  const context = options.include || options.exclude ? { ...(options.include ? { include: options.include } : {}), ...(options.exclude ? { exclude: options.exclude } : {}) } : null;
+  const raw = await page.evaluate(`(async () => {
+    const results = await window.axe.run(${context ? JSON.stringify(context) : 'document'}, { resultTypes: ['violations'] });
+    return results.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact || '',
+      help: v.help,
+      helpUrl: v.helpUrl,
+      nodes: v.nodes.map((n) => ({ target: n.target, html: n.html.slice(0, 200), summary: (n.failureSummary || '').replace(/\\s+/g, ' ').slice(0, 300) })),
+    }));
+  })()`);
+  return (raw as A11yViolation[]).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** Formats violations for a failure message: rule, impact, help, the first few nodes. */
+export function formatA11yViolations(label: string, violations: A11yViolation[]): string {
+  const lines = [`${label}: ${violations.length} serious/critical accessibility violation(s) (axe-core)`];
+  for (const v of violations) {
+    lines.push(`- [${v.impact}] ${v.id}: ${v.help} (${v.nodes.length} node(s)) ${v.helpUrl}`);
+    for (const n of v.nodes.slice(0, 5)) lines.push(`    ${JSON.stringify(n.target)} ${n.html}\n      ${n.summary}`);
+    if (v.nodes.length > 5) lines.push(`    … and ${v.nodes.length - 5} more`);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Fails (throws) if axe-core finds any serious or critical violation on the page as
+ * it is now, listing each one. `label` names the screen in the message.
+ */
+export async function expectNoSeriousA11yViolations(page: Page, label: string, options: A11yOptions = {}): Promise<void> {
+  const violations = await seriousA11yViolations(page, options);
+  if (violations.length) throw new Error(formatA11yViolations(label, violations));
 }

@@ -5,7 +5,7 @@ import { createHub, type Hub } from '../../hub/app/create-hub';
 import { createWorkstation, type Workstation } from '../../electron/services/workstation';
 import { createStaticKeyStore } from '../../electron/services/replica/keystore';
 import { tempDir } from '../support/tmp';
-import { installBridge, launchBrowser, SCREENSHOT_DIR, startRendererServer, watchErrors } from './harness';
+import { expectNoSeriousA11yViolations, installBridge, launchBrowser, SCREENSHOT_DIR, startRendererServer, watchErrors } from './harness';
 import { join } from 'node:path';
 
 /** The workspace against a real hub: sign-in, sync, and network honesty when the hub goes away. */
@@ -46,14 +46,17 @@ describe('workspace with a hub', () => {
     await page.goto(server.url);
     await page.getByTestId('login-screen').waitFor();
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'login-zh-CN.png') });
+    await expectNoSeriousA11yViolations(page, 'sign-in screen (zh-CN)');
     await page.getByTestId('login-username').fill('agent');
     await page.getByTestId('login-password').fill('wrong-password');
     await page.getByTestId('login-submit').click();
     await expect.poll(() => page.getByTestId('error-banner').textContent()).toContain('用户名或密码');
+    await expectNoSeriousA11yViolations(page, 'sign-in screen with an error (zh-CN)');
     await page.getByTestId('demo-accounts').getByRole('button').first().click();
     await page.getByTestId('login-submit').click();
     await expect.poll(() => page.getByTestId('inbox-row').count(), { timeout: 15_000 }).toBe(6);
     await expect.poll(() => page.getByTestId('connection').getAttribute('data-status'), { timeout: 15_000 }).toBe('online');
+    await expectNoSeriousA11yViolations(page, 'inbox synced from the hub (zh-CN)');
 
     const port = hub.port;
     await hub.close();
@@ -63,6 +66,7 @@ describe('workspace with a hub', () => {
     await expect.poll(() => page.getByTestId('connection').getAttribute('data-status'), { timeout: 15_000 }).toBe('offline');
     await expect.poll(() => page.getByTestId('connection').textContent()).toContain('1 条待发送');
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'offline-zh-CN.png') });
+    await expectNoSeriousA11yViolations(page, 'offline with a queued reply (zh-CN)');
 
     hub = await createHub({ dataDir: hubDir.dir, port, demo: true, logger: false });
     await expect.poll(() => page.getByTestId('connection').getAttribute('data-queued'), { timeout: 30_000 }).toBe('0');

@@ -12,7 +12,7 @@ import { Clock } from '../../hub/testing/harness';
 import { contract } from '../../shared/contract';
 import { createClient } from '../../shared/contract/client';
 import { tempDir } from '../support/tmp';
-import { installBridge, launchBrowser, SCREENSHOT_DIR, startRendererServer, watchErrors } from './harness';
+import { expectNoSeriousA11yViolations, installBridge, launchBrowser, SCREENSHOT_DIR, startRendererServer, watchErrors } from './harness';
 
 const NEW_ITEM = {
   id: 'adm-roof-garden',
@@ -159,6 +159,7 @@ describe('live knowledge updates and the supervisor’s knowledge view (Chromium
     await expect(garden.locator('strong').textContent()).resolves.toBe('屋顶花园开放时间');
     expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
     await page.screenshot({ path: shot('knowledge-live-zh-CN') });
+    await expectNoSeriousA11yViolations(page, 'knowledge panel with live cards (zh-CN)');
 
     // Its reply goes into the composer only; nothing is sent.
     const sent = (agent.replica.sqlite.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
@@ -172,6 +173,7 @@ describe('live knowledge updates and the supervisor’s knowledge view (Chromium
     const en = await openConversation('en', 'v-zhang-appt', '屋顶花园几点开？');
     await expect.poll(() => card(en.page, NEW_ITEM.id).locator('strong').textContent(), { timeout: 10_000 }).toBe('Roof garden opening hours');
     await en.page.screenshot({ path: shot('knowledge-live-en') });
+    await expectNoSeriousA11yViolations(en.page, 'knowledge panel with live cards (en)');
     expect(realErrors(en.errors)).toEqual([]);
     await en.page.context().close();
     await agent.dispatch('session.setLanguage', { language: 'zh-CN' });
@@ -202,6 +204,7 @@ describe('live knowledge updates and the supervisor’s knowledge view (Chromium
     expect(await usage.textContent()).toContain('已退出建议');
     expect(await s.page.getByTestId('knowledge-rule').textContent()).toContain('7 天内有 3 位同事或累计 5 次');
     await s.page.screenshot({ path: shot('supervisor-knowledge-zh-CN') });
+    await expectNoSeriousA11yViolations(s.page, 'supervisor knowledge tab (zh-CN)');
 
     // Restore: gone from the pending queue, active at the hub, and back in the agent's sidebar without a reload.
     await row.getByTestId('knowledge-restore').click();
@@ -228,6 +231,7 @@ describe('live knowledge updates and the supervisor’s knowledge view (Chromium
     await expect(restored.textContent()).resolves.toContain('3 colleagues marked it not useful');
     expect(await en.page.getByTestId('sup-tab-knowledge').textContent()).toBe('Knowledge');
     await en.page.screenshot({ path: shot('supervisor-knowledge-en') });
+    await expectNoSeriousA11yViolations(en.page, 'supervisor knowledge tab, all decisions (en)');
     expect(realErrors(en.errors)).toEqual([]);
     await en.page.context().close();
   });
@@ -252,6 +256,7 @@ describe('live knowledge updates and the supervisor’s knowledge view (Chromium
     expect(llmRequests.join('\n')).toContain('下周三');
     expect(llmRequests.join('\n')).not.toContain('张晓梅');
     await page.screenshot({ path: shot('knowledge-assist-zh-CN') });
+    await expectNoSeriousA11yViolations(page, 'knowledge panel with LLM assist cards (zh-CN)');
 
     // Its reply lands in the composer; nothing is sent.
     const sent = (agent.replica.sqlite.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
@@ -284,6 +289,7 @@ describe('live knowledge updates and the supervisor’s knowledge view (Chromium
     await en.page.getByTestId('assist-cards').waitFor({ timeout: 10_000 });
     await expect(en.page.locator('[data-card="llm:reply"]').textContent()).resolves.toContain('AI suggested reply');
     await en.page.screenshot({ path: shot('knowledge-assist-en') });
+    await expectNoSeriousA11yViolations(en.page, 'knowledge panel with LLM assist cards (en)');
     expect(realErrors(en.errors)).toEqual([]);
     await en.page.context().close();
     await agent.dispatch('session.setLanguage', { language: 'zh-CN' });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Workstation } from '../../electron/services/workstation';
-import { installBridge, startDemoApp, SCREENSHOT_DIR, type startRendererServer, watchErrors } from './harness';
+import { expectNoSeriousA11yViolations, installBridge, startDemoApp, SCREENSHOT_DIR, type startRendererServer, watchErrors } from './harness';
 
 /** Knowledge cards from the local engine (in a Web Worker) while the agent reads and types. */
 describe('knowledge-card sidebar', () => {
@@ -37,6 +37,7 @@ describe('knowledge-card sidebar', () => {
     await expect(card.textContent()).resolves.toMatch(/华法林/);
     expect(await card.getAttribute('data-source')).toMatch(/^interaction:/);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'knowledge-interaction-zh-CN.png') });
+    await expectNoSeriousA11yViolations(page, 'knowledge panel with an interaction card (zh-CN)');
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -48,6 +49,7 @@ describe('knowledge-card sidebar', () => {
     const red = page.locator('[data-testid=knowledge-card][data-kind=red_flag]').first();
     expect(await red.getByTestId('card-dismiss').count()).toBe(0);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'knowledge-redflag-zh-CN.png') });
+    await expectNoSeriousA11yViolations(page, 'knowledge panel with a red flag first (zh-CN)');
     await page.close();
   });
 
@@ -56,6 +58,7 @@ describe('knowledge-card sidebar', () => {
     await page.getByTestId('composer-input').fill('放心，我们保证治好您的高血压');
     await expect.poll(() => page.getByTestId('composer-hint').textContent(), { timeout: 10_000 }).toContain('必须修改');
     expect(await page.getByTestId('composer-send').isDisabled()).toBe(true);
+    await expectNoSeriousA11yViolations(page, 'composer blocked by a must-fix hint (zh-CN)');
     await page.getByTestId('composer-input').fill('');
     const before = (ws.replica.sqlite.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
     const insert = page.getByTestId('card-insert').first();

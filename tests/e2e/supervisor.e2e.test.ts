@@ -12,7 +12,7 @@ import { seedRealistic, type RealisticOutcome } from '../../hub/qa/seed-realisti
 import { weekKey } from '../../shared/supervisor/periods';
 import { startQaHub, type QaTestHub } from '../../hub/qa/testing';
 import { tempDir } from '../support/tmp';
-import { installBridge, launchBrowser, REPO_ROOT, SCREENSHOT_DIR, startRendererServer, watchErrors } from './harness';
+import { expectNoSeriousA11yViolations, installBridge, launchBrowser, REPO_ROOT, SCREENSHOT_DIR, startRendererServer, watchErrors } from './harness';
 
 const KNOWLEDGE = join(REPO_ROOT, 'resources', 'knowledge');
 const shot = (name: string) => join(SCREENSHOT_DIR, `supervisor-${name}.png`);
@@ -109,11 +109,13 @@ describe('supervisor views (Chromium, real hub)', () => {
     expect(await page.getByTestId('bot-rate').textContent()).toMatch(/\d+(\.\d)?%/);
     expect(await page.getByTestId('sup-asof').getAttribute('data-stale')).toBe('false');
     await page.screenshot({ path: shot('dashboard-zh-CN') });
+    await expectNoSeriousA11yViolations(page, 'supervisor dashboard (zh-CN)');
 
     await surge.getByTestId('push-pack').click();
     await page.getByTestId('pack-item').first().waitFor();
     expect(await page.getByTestId('pack-dialog').textContent()).toContain('头晕');
     await page.screenshot({ path: shot('pack-zh-CN') });
+    await expectNoSeriousA11yViolations(page, 'knowledge pack dialog (zh-CN)');
     await page.getByTestId('pack-send').click();
     await expect.poll(() => page.getByTestId('pack-done').textContent()).toMatch(/已推送 \d+ 条知识/);
     const pushed = await hub.ctx.store.read(async (r) => (await r.knowledgePushesSince(0)).map((p) => p.topicId));
@@ -132,6 +134,7 @@ describe('supervisor views (Chromium, real hub)', () => {
     await page.getByTestId('weight-empathy').fill('15');
     expect(await page.getByTestId('form-editor').textContent()).toContain('权重合计 105');
     await page.screenshot({ path: shot('forms-zh-CN') });
+    await expectNoSeriousA11yViolations(page, 'QA form editor (zh-CN)');
     await page.getByTestId('form-save').click();
     await expect.poll(() => page.getByTestId('form-saved').textContent()).toContain('第 2 版');
     await page.getByTestId('form-editor').getByRole('button', { name: '关闭' }).click();
@@ -157,6 +160,7 @@ describe('supervisor views (Chromium, real hub)', () => {
     await pane.getByTestId('submit-review').click();
     await expect.poll(() => pane.getByTestId('sup-error').getAttribute('data-code')).toBe('qa.comment_required');
     expect(await pane.getByTestId('sup-error').textContent()).toContain('需要填写原因');
+    await expectNoSeriousA11yViolations(page, 'QA review pane with an error (zh-CN)');
     await pane.getByTestId('comment-redflag').fill('已电话指导患者立即就医，见通话记录');
     await pane.getByTestId('review-comment').fill('危急信号处置需加强书面话术');
     await pane.getByTestId('submit-review').click();
@@ -166,6 +170,7 @@ describe('supervisor views (Chromium, real hub)', () => {
     expect(await pane.getByTestId('calibrate').count()).toBe(0);
     await page.locator('.sup-body').evaluate((e) => (e.scrollTop = 0));
     await page.screenshot({ path: shot('qa-zh-CN') });
+    await expectNoSeriousA11yViolations(page, 'QA tab with a submitted review (zh-CN)');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
     const file = await download.path();
@@ -180,6 +185,7 @@ describe('supervisor views (Chromium, real hub)', () => {
     expect(await page.getByTestId('print-report-body').isVisible()).toBe(true);
     expect(await page.getByTestId('print-report-body').textContent()).toContain('质检报告');
     await page.screenshot({ path: shot('report-print-zh-CN') });
+    await expectNoSeriousA11yViolations(page, 'QA report, print media (zh-CN)');
     await page.emulateMedia({ media: 'screen' });
     expect(await page.getByTestId('print-report-body').isVisible()).toBe(false);
 
@@ -203,6 +209,7 @@ describe('supervisor views (Chromium, real hub)', () => {
     expect(await page.getByTestId('calibration').textContent()).toContain('信息科 王工');
     await page.getByTestId('calibration').scrollIntoViewIfNeeded();
     await page.screenshot({ path: shot('calibration-zh-CN') });
+    await expectNoSeriousA11yViolations(page, 'QA calibration comparison (zh-CN)');
     expect(errors).toEqual([]);
     await page.context().close();
   });
@@ -229,6 +236,7 @@ describe('supervisor views (Chromium, real hub)', () => {
     await expect.poll(() => pane.getByTestId('review-status').textContent()).toBe('申诉中');
     await page.locator('.sup-body').evaluate((e) => (e.scrollTop = 0));
     await page.screenshot({ path: shot('mine-zh-CN') });
+    await expectNoSeriousA11yViolations(page, 'agent’s own QA reviews with a dispute (zh-CN)');
     expect(errors).toEqual([]);
     await page.context().close();
 
@@ -243,6 +251,7 @@ describe('supervisor views (Chromium, real hub)', () => {
     await expect.poll(() => p2.getByTestId('review-status').textContent()).toBe('维持原判');
     await p2.getByTestId('dispute').scrollIntoViewIfNeeded();
     await s.page.screenshot({ path: shot('dispute-zh-CN') });
+    await expectNoSeriousA11yViolations(s.page, 'QA dispute resolved (zh-CN)');
     expect(s.errors).toEqual([]);
     await s.page.context().close();
   });
@@ -265,6 +274,7 @@ describe('supervisor views (Chromium, real hub)', () => {
     await expect.poll(() => hub.ctx.store.read(async (r) => (await r.auditPage(0, 1_000_000)).some((a) => a.action === 'qa.conversation.open' && a.objectId === target))).toBe(true);
     await page.mouse.move(5, 300); // no tooltip in the picture
     await page.screenshot({ path: shot('sentiment-zh-CN') });
+    await expectNoSeriousA11yViolations(page, 'sentiment timeline (zh-CN)');
 
     const trends = page.getByTestId('sentiment-trends');
     await trends.scrollIntoViewIfNeeded();
@@ -275,6 +285,7 @@ describe('supervisor views (Chromium, real hub)', () => {
     await expect.poll(async () => (await page.getByTestId('timeline-message').first().getAttribute('data-message'))?.startsWith(`${drillTarget}-`)).toBe(true);
     await page.getByTestId('sentiment-trends').scrollIntoViewIfNeeded();
     await page.screenshot({ path: shot('sentiment-trends-zh-CN') });
+    await expectNoSeriousA11yViolations(page, 'sentiment trends with drill-down (zh-CN)');
     expect(errors).toEqual([]);
     await page.context().close();
   });
@@ -290,6 +301,7 @@ describe('supervisor views (Chromium, real hub)', () => {
     await expect.poll(() => page.locator('[data-testid=tide] .recharts-line').count()).toBeGreaterThan(2);
     await page.getByTestId('tide-week').click();
     await page.screenshot({ path: shot('ops-zh-CN') });
+    await expectNoSeriousA11yViolations(page, 'operations tab (zh-CN)');
     await page.getByTestId('lifecycle').scrollIntoViewIfNeeded();
     await page.screenshot({ path: shot('ops-lifecycle-zh-CN') });
     expect(errors).toEqual([]);
@@ -309,6 +321,7 @@ describe('supervisor views (Chromium, real hub)', () => {
     const settings = JSON.parse((await hub.ctx.store.read((r) => r.getMeta('qa.survey_settings')))!) as { csat: { channels: Record<string, boolean> } };
     expect(settings.csat.channels.email).toBe(true);
     await page.screenshot({ path: shot('surveys-zh-CN') });
+    await expectNoSeriousA11yViolations(page, 'surveys tab (zh-CN)');
     expect(errors).toEqual([]);
     await page.context().close();
   });
@@ -318,24 +331,30 @@ describe('supervisor views (Chromium, real hub)', () => {
     await page.locator('[data-testid=surge][data-topic=dizziness]').waitFor();
     expect(await page.locator('[data-testid=surge][data-topic=dizziness]').textContent()).toContain('Topic surge: dizzy');
     await page.screenshot({ path: shot('dashboard-en') });
+    await expectNoSeriousA11yViolations(page, 'supervisor dashboard (en)');
     await tab(page, 'qa');
     await page.getByTestId('qa-filter-all').click();
     await page.getByTestId('review-row').first().click();
     await page.getByTestId('scorecard').waitFor();
     expect(await page.getByTestId('review-pane').textContent()).toContain("Verified the patient's identity");
     await page.screenshot({ path: shot('qa-en') });
+    await expectNoSeriousA11yViolations(page, 'QA tab with a review (en)');
     await tab(page, 'sentiment');
     await page.locator(`[data-testid=sentiment-conversation][data-conversation=${seeded.special.redFlagBad[0]}]`).click();
     await page.getByTestId('sentiment-point').first().waitFor();
     await page.screenshot({ path: shot('sentiment-en') });
+    await expectNoSeriousA11yViolations(page, 'sentiment timeline (en)');
     await page.getByTestId('sentiment-trends').scrollIntoViewIfNeeded();
     await page.screenshot({ path: shot('sentiment-trends-en') });
+    await expectNoSeriousA11yViolations(page, 'sentiment trends (en)');
     await tab(page, 'ops');
     await page.locator('[data-testid=rising-term][data-term=dizziness]').waitFor();
     await page.screenshot({ path: shot('ops-en') });
+    await expectNoSeriousA11yViolations(page, 'operations tab (en)');
     await tab(page, 'surveys');
     await page.getByTestId('survey-row').first().waitFor();
     await page.screenshot({ path: shot('surveys-en') });
+    await expectNoSeriousA11yViolations(page, 'surveys tab (en)');
     expect(errors).toEqual([]);
     await page.context().close();
     await sup.dispatch('session.setLanguage', { language: 'zh-CN' });
@@ -349,6 +368,7 @@ describe('supervisor views (Chromium, real hub)', () => {
     expect(await page.getByTestId('sup-asof').textContent()).toContain('离线 · 数据截至');
     expect(await page.getByTestId('queue-row').count()).toBe(2); // still shown
     await page.screenshot({ path: shot('offline-zh-CN') });
+    await expectNoSeriousA11yViolations(page, 'supervisor dashboard offline, as of (zh-CN)');
     // Replica views keep working without the hub.
     await tab(page, 'ops');
     await expect.poll(() => page.getByTestId('silence-row').count()).toBeGreaterThan(0);

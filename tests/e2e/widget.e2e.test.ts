@@ -10,7 +10,7 @@ import { createWorkstation, type Workstation } from '../../electron/services/wor
 import { createStaticKeyStore } from '../../electron/services/replica/keystore';
 import { contract } from '../../shared/contract';
 import { createClient } from '../../shared/contract/client';
-import { launchBrowser, SCREENSHOT_DIR, watchErrors } from './harness';
+import { expectNoSeriousA11yViolations, launchBrowser, SCREENSHOT_DIR, watchErrors } from './harness';
 
 /** A small real PNG (a 160×100 gradient), encoded here so the test needs no fixture file. */
 function png(w: number, h: number): Buffer {
@@ -41,6 +41,28 @@ function png(w: number, h: number): Buffer {
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }
 const PNG = png(160, 100);
+/** A small, well-formed one-page PDF (xref offsets computed). */
+function pdf(text: string): Buffer {
+  const stream = `BT /F1 18 Tf 36 72 Td (${text}) Tj ET`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 144] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  let out = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((o, i) => {
+    offsets.push(out.length);
+    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
+const PDF = pdf('Fasting blood test: no food after 22:00');
 
 describe('web chat widget in real Chromium ⇄ hub ⇄ a real workstation replica', () => {
   let browser: Browser;
@@ -82,6 +104,8 @@ describe('web chat widget in real Chromium ⇄ hub ⇄ a real workstation replic
 
   async function openWidget(page: Page) {
     await page.goto(`${hub.url}/widget/demo`);
+    await page.getByTestId('lw-launcher').waitFor();
+    await expectNoSeriousA11yViolations(page, 'demo page with the widget closed');
     await page.getByTestId('lw-launcher').click();
     await expect.poll(() => page.getByTestId('lw-status').getAttribute('data-state')).toBe('online');
   }
@@ -96,6 +120,7 @@ describe('web chat widget in real Chromium ⇄ hub ⇄ a real workstation replic
     expect(box.width).toBe(375);
     await expect(page.getByTestId('lw-launcher').isHidden()).resolves.toBe(true);
     expect(await page.getByTestId('lw-input').getAttribute('placeholder')).toBe('请输入您的问题…');
+    await expectNoSeriousA11yViolations(page, 'widget open with the intro form (zh-CN)');
 
     await page.getByTestId('lw-name').fill('周女士');
     await page.getByTestId('lw-phone').fill('13812345678');
@@ -130,6 +155,7 @@ describe('web chat widget in real Chromium ⇄ hub ⇄ a real workstation replic
     await expect(agentMsg.textContent()).resolves.toContain('客服 小林');
     await expect.poll(() => q<{ delivery_status: string }>('SELECT delivery_status FROM messages WHERE id = ?', reply.value.id)[0]?.delivery_status, { timeout: 15_000 }).toBe('delivered');
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'widget-zh-CN.png') });
+    await expectNoSeriousA11yViolations(page, 'widget conversation with an image and a reply (zh-CN)');
 
     // Reload: same visitor (localStorage), history back, no duplicates; a new message joins the same conversation.
     await page.reload();
@@ -140,6 +166,81 @@ describe('web chat widget in real Chromium ⇄ hub ⇄ a real workstation replic
     await page.getByTestId('lw-input').fill('好的，谢谢！');
     await page.getByTestId('lw-send').click();
     await expect.poll(() => q('SELECT conversation_id FROM messages WHERE body = ?', '好的，谢谢！'), { timeout: 15_000 }).toEqual([{ conversation_id: convId }]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('the agent replies with a picture and a PDF: the widget shows the picture inline and the PDF as a link, also after a reload (zh-CN)', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await openWidget(page);
+    await page.getByTestId('lw-name').fill('吴先生');
+    await page.getByTestId('lw-start').click();
+    await expect.poll(() => page.getByTestId('lw-status').getAttribute('data-state')).toBe('online');
+    const question = '明天早上抽血，检查前要注意什么？能把须知发给我吗？';
+    await page.getByTestId('lw-input').fill(question);
+    await page.getByTestId('lw-input').press('Enter');
+    await expect.poll(() => page.locator('[data-testid=lw-msg-visitor][data-state=sent]').count()).toBe(1);
+    await expect.poll(() => q('SELECT id FROM messages WHERE body = ?', question), { timeout: 15_000 }).toHaveLength(1);
+    const convId = q<{ conversation_id: string }>('SELECT conversation_id FROM messages WHERE body = ?', question)[0]!.conversation_id;
+
+    // The agent attaches a real PNG and a real PDF on the workstation and replies with both.
+    const stage = async (filename: string, data: Buffer) => {
+      const r = await client.attachments.stage({ conversationId: convId, filename, dataBase64: data.toString('base64') });
+      if (!r.ok) throw new Error(r.error.code);
+      return r.value;
+    };
+    const img = await stage('抽血须知.png', PNG);
+    const doc = await stage('空腹抽血须知.pdf', PDF);
+    expect([img.mime, doc.mime]).toEqual(['image/png', 'application/pdf']);
+    const body = '吴先生您好，检查须知在附件里：前一晚 22 点后请勿进食。';
+    const reply = await client.messages.queueReply({ conversationId: convId, body, attachmentIds: [img.id, doc.id] });
+    if (!reply.ok) throw new Error(reply.error.code);
+    await settle();
+
+    // After the 5-second recall window the hub sends it to the widget with its files.
+    const agentMsg = page.locator('[data-testid=lw-msg-agent]', { hasText: '检查须知在附件里' });
+    await agentMsg.waitFor({ timeout: 20_000 });
+    expect(await agentMsg.getAttribute('data-id')).toBe(reply.value.id);
+    await expect(agentMsg.textContent()).resolves.toContain('客服 小林');
+    // The hub's text lines that point at the files are not shown: the files are.
+    expect(await agentMsg.textContent()).not.toContain('/attachments/');
+
+    /** The picture as the patient's browser has it, read inside the widget's shadow root. */
+    const picture = (id: string) =>
+      page.evaluate((attachmentId) => {
+        const root = document.querySelector('[data-lantern-widget-host]')?.shadowRoot;
+        const a = root?.querySelector<HTMLAnchorElement>(`a.pic[href*="/widget/attachments/${attachmentId}?"]`);
+        const im = a?.querySelector('img');
+        return im ? { complete: im.complete, naturalWidth: im.naturalWidth, naturalHeight: im.naturalHeight, alt: im.alt, testid: a!.getAttribute('data-testid') } : null;
+      }, id);
+    const checkFiles = async () => {
+      await expect.poll(async () => (await picture(img.id))?.naturalWidth ?? 0, { timeout: 10_000 }).toBe(160);
+      expect(await picture(img.id)).toEqual({ complete: true, naturalWidth: 160, naturalHeight: 100, alt: '抽血须知.png', testid: 'lw-file-image' });
+      const link = agentMsg.getByTestId('lw-file-link');
+      expect(await link.count()).toBe(1);
+      expect(await link.textContent()).toMatch(/空腹抽血须知\.pdf \(\d+ KB\)/);
+      expect(await link.getAttribute('download')).toBe('空腹抽血须知.pdf');
+      const href = (await link.getAttribute('href'))!;
+      expect(href).toContain(`/widget/attachments/${doc.id}?token=`);
+      // The link gives the patient the very bytes the agent attached.
+      const got = await page.request.get(href);
+      expect(got.headers()['content-type']).toBe('application/pdf');
+      expect((await got.body()).equals(PDF)).toBe(true);
+    };
+    await checkFiles();
+    await agentMsg.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'widget-files-zh-CN.png') });
+    await expectNoSeriousA11yViolations(page, 'widget with an agent reply carrying a picture and a PDF (zh-CN)');
+
+    // A reload: the history (welcome) brings the reply back with its files.
+    await page.reload();
+    await page.getByTestId('lw-launcher').click();
+    await expect.poll(() => page.getByTestId('lw-status').getAttribute('data-state')).toBe('online');
+    await expect.poll(() => page.locator('[data-testid=lw-msg-agent]').count()).toBe(1);
+    expect(await agentMsg.getAttribute('data-id')).toBe(reply.value.id);
+    await checkFiles();
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -160,6 +261,7 @@ describe('web chat widget in real Chromium ⇄ hub ⇄ a real workstation replic
     await page.getByTestId('lw-input').fill('written while offline');
     await page.getByTestId('lw-input').press('Enter');
     await expect.poll(() => page.locator('[data-testid=lw-msg-visitor][data-state=pending]').count()).toBe(1);
+    await expectNoSeriousA11yViolations(page, 'widget offline with a pending message (en)');
     // The network is back: the widget reconnects and resends, once.
     await context.setOffline(false);
     await page.evaluate(() => window.dispatchEvent(new Event('online')));
@@ -167,6 +269,7 @@ describe('web chat widget in real Chromium ⇄ hub ⇄ a real workstation replic
     await expect.poll(() => q('SELECT id FROM messages WHERE body = ?', 'written while offline'), { timeout: 15_000 }).toHaveLength(1);
     expect(q('SELECT id FROM messages WHERE body = ?', 'first message')).toHaveLength(1);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'widget-en.png') });
+    await expectNoSeriousA11yViolations(page, 'widget conversation (en)');
     await context.close();
   });
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Workstation } from '../../electron/services/workstation';
-import { installBridge, startDemoApp, SCREENSHOT_DIR, type startRendererServer, watchErrors } from './harness';
+import { expectNoSeriousA11yViolations, installBridge, startDemoApp, SCREENSHOT_DIR, type startRendererServer, watchErrors } from './harness';
 
 /** The agent workspace end to end: real Chromium, real services, real encrypted replica. */
 describe('agent workspace', () => {
@@ -61,17 +61,20 @@ describe('agent workspace', () => {
     await page.getByTestId('composer-mode-reply').click();
     await page.getByTestId('composer-input').fill('/低血');
     await page.getByTestId('canned-item').first().waitFor();
+    await expectNoSeriousA11yViolations(page, 'composer with the canned-reply list open (zh-CN)');
     await page.getByTestId('composer-input').press('Enter');
     await expect.poll(() => page.getByTestId('composer-input').inputValue()).toContain('陈志强您好，请立即吃15克含糖食物');
     await page.getByTestId('composer-input').press('Control+Enter');
     const last = page.getByTestId('message').last();
     await expect.poll(() => last.getAttribute('data-delivery')).toBe('queued');
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'workspace-timeline-zh-CN.png') });
+    await expectNoSeriousA11yViolations(page, 'timeline with readings, a note and a queued reply (zh-CN)');
     await last.getByTestId('recall').click();
     await expect.poll(() => last.textContent()).toContain('该回复已撤回');
     const id = await last.getAttribute('data-message-id');
     expect(ws.replica.sqlite.prepare('SELECT body FROM messages WHERE id = ?').get(id)).toEqual({ body: '' });
     await expect.poll(() => page.getByTestId('event').last().textContent()).toContain('撤回了一条回复');
+    await expectNoSeriousA11yViolations(page, 'timeline with a recalled reply (zh-CN)');
     expect(errors).toEqual([]);
     await page.context().close();
   });
@@ -97,6 +100,7 @@ describe('agent workspace', () => {
     await expect.poll(() => page.getByTestId('tags').textContent()).toContain('续方');
     await page.getByTestId('resolve').click();
     await expect.poll(() => page.getByTestId('conversation-status').textContent()).toBe('已解决');
+    await expectNoSeriousA11yViolations(page, 'resolved conversation with tags (zh-CN)');
     const outbox = (ws.replica.sqlite.prepare("SELECT kind FROM outbox WHERE json_extract(payload, '$.conversationId') = 'v-huang-en' ORDER BY id").all() as { kind: string }[]).map((r) => r.kind);
     expect(outbox).toEqual(['conversation.assign', 'conversation.setTags', 'conversation.setStatus']);
     expect(errors).toEqual([]);
@@ -116,6 +120,7 @@ describe('agent workspace', () => {
     await expect.poll(() => panel.getByTestId('reading-chart').count()).toBe(2);
     await expect.poll(() => panel.locator('[data-kind="bp"] .recharts-reference-line').count()).toBe(2);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'workspace-patient-zh-CN.png') });
+    await expectNoSeriousA11yViolations(page, 'patient panel (zh-CN)');
     await sms.getByTestId('reveal').click();
     await expect.poll(() => sms.getByTestId('identity-value').textContent()).toBe('+8613800000001');
     const audit = ws.replica.sqlite.prepare("SELECT action FROM audit WHERE action = 'identifier.reveal'").all();
@@ -139,9 +144,11 @@ describe('agent workspace', () => {
     await page.getByTestId('lock-screen').waitFor();
     expect(await ws.dispatch('conversations.list', {})).toMatchObject({ ok: false, error: { code: 'session.locked' } });
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'lock-zh-CN.png') });
+    await expectNoSeriousA11yViolations(page, 'lock screen (zh-CN)');
     await page.getByTestId('unlock-password').fill('nope');
     await page.getByTestId('unlock-submit').click();
     await expect.poll(() => page.getByTestId('error-banner').textContent()).toContain('密码不正确');
+    await expectNoSeriousA11yViolations(page, 'lock screen with a wrong password (zh-CN)');
     await page.getByTestId('unlock-password').fill('demo');
     await page.getByTestId('unlock-submit').click();
     await page.getByTestId('inbox-row').first().waitFor();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Workstation } from '../../electron/services/workstation';
-import { installBridge, startDemoApp, SCREENSHOT_DIR, type startRendererServer, watchErrors } from './harness';
+import { expectNoSeriousA11yViolations, installBridge, seriousA11yViolations, startDemoApp, SCREENSHOT_DIR, type startRendererServer, watchErrors } from './harness';
 
 describe('workstation UI in real Chromium over an encrypted replica', () => {
   let browser: Browser;
@@ -42,6 +42,7 @@ describe('workstation UI in real Chromium over an encrypted replica', () => {
     expect(channels).toEqual(['device', 'email', 'phone', 'sms', 'webchat', 'wechat', 'wecom']);
     await expect.poll(() => page.getByTestId('knowledge-panel').textContent()).toContain('暂无建议');
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'inbox-zh-CN.png') });
+    await expectNoSeriousA11yViolations(page, 'inbox (zh-CN)');
     expect(errors).toEqual([]);
     await page.context().close();
   });
@@ -74,6 +75,7 @@ describe('workstation UI in real Chromium over an encrypted replica', () => {
     expect(row2?.status).toBe("pending");
     expect(row2?.kind).toBe("message.send");
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'conversation-zh-CN.png') });
+    await expectNoSeriousA11yViolations(page, 'open conversation with a queued reply (zh-CN)');
     expect(errors).toEqual([]);
     await page.context().close();
   });
@@ -86,12 +88,52 @@ describe('workstation UI in real Chromium over an encrypted replica', () => {
     await page.getByTestId('inbox-row').nth(1).click();
     await page.getByTestId('message').first().waitFor();
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'conversation-en.png') });
+    await expectNoSeriousA11yViolations(page, 'inbox and open conversation (en)');
     const info = await ws.dispatch('session.info', {});
     expect(info.ok && info.value).toMatchObject({ language: 'en' });
     // A reload comes back in English (stored in the replica's settings).
     await page.reload();
     await expect.poll(() => page.getByTestId('inbox-count').textContent()).toMatch(/conversations$/);
     await ws.dispatch('session.setLanguage', { language: 'zh-CN' });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('the axe-core check itself reports serious violations on the CSP-locked page, inside open shadow roots too', async () => {
+    const { page, errors } = await openApp();
+    await page.evaluate(() => {
+      const box = document.createElement('div');
+      box.id = 'a11y-selftest';
+      const img = document.createElement('img');
+      img.src = 'data:image/gif;base64,R0lGODlhAQABAAAAACw=';
+      const button = document.createElement('button'); // no text, no label
+      const host = document.createElement('div');
+      host.id = 'a11y-selftest-host';
+      // style-src 'self' refuses style attributes in markup; CSSOM assignments are allowed.
+      const pale = document.createElement('p');
+      pale.textContent = 'low contrast';
+      Object.assign(pale.style, { color: '#aaa', background: '#fff', fontSize: '14px' });
+      host.attachShadow({ mode: 'open' }).append(pale);
+      box.append(img, button, host);
+      document.body.append(box);
+    });
+    // Exactly the three injected problems: the inbox itself has none.
+    const found = await seriousA11yViolations(page);
+    expect(found.map((v) => v.id).sort()).toEqual(['button-name', 'color-contrast', 'image-alt']);
+    // The contrast failure is the paragraph inside the shadow root (its target goes through the host).
+    expect(found.find((v) => v.id === 'color-contrast')?.nodes.map((n) => n.target)).toEqual([[['#a11y-selftest-host', 'p']]]);
+    const failure = await expectNoSeriousA11yViolations(page, 'self-test').then(
+      () => null,
+      (e: Error) => e.message,
+    );
+    expect(failure).toMatch(/^self-test: \d+ serious\/critical accessibility violation/);
+    expect(failure).toContain('[critical] image-alt');
+    expect(failure).toContain('[critical] button-name');
+    expect(failure).toContain('#a11y-selftest');
+    // Excluding the injected nodes (and only them) leaves the real page, which has none.
+    await expectNoSeriousA11yViolations(page, 'inbox without the injected nodes', { exclude: ['#a11y-selftest'] });
+    await page.evaluate(() => document.getElementById('a11y-selftest')?.remove());
+    await expectNoSeriousA11yViolations(page, 'inbox after the self-test');
     expect(errors).toEqual([]);
     await page.context().close();
   });

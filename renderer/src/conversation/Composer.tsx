@@ -173,7 +173,7 @@ export function Composer({ conversationId, channel, attachments, loadDraft, save
         <span className="hint">{mode === 'note' ? t('timeline.noteHint') : t('composerMode.cannedHint')}</span>
       </div>
       {canned.length > 0 ? (
-        <ul className="canned" role="listbox" data-testid="canned-list">
+        <ul className="canned" role="listbox" aria-label={t('composerMode.cannedList')} data-testid="canned-list">
           {canned.map((c, i) => (
             <li key={c.id} role="option" aria-selected={i === cannedIndex} data-testid="canned-item" onMouseDown={(e) => e.preventDefault()} onClick={() => pickCanned(c)}>
               <strong>/{c.shortcut}</strong> <span>{c.title}</span>

@@ -58,7 +58,8 @@ export function ConversationView(props: Props) {
         {conversation.priority === 'urgent' ? <span className="priority-tag priority-tag-urgent">{t('priority.urgent')}</span> : null}
       </header>
       <ConversationActions conversation={conversation} users={users} onAssign={props.onAssign} onStatus={props.onStatus} onPriority={props.onPriority} onTags={props.onTags} />
-      <div className="timeline-scroll">
+      {/* Focusable so the history scrolls from the keyboard even when it holds no link or button. */}
+      <div className="timeline-scroll" role="region" aria-label={t('conversation.timeline')} tabIndex={0}>
         <Timeline items={timeline} userNames={userNames} onRecall={props.onRecall} onCancel={props.onCancel} openAttachment={props.attachments.open} />
         <div ref={endRef} />
       </div>

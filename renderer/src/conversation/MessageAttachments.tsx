@@ -59,7 +59,8 @@ function FileAttachment({ a, open }: { a: AttachmentMeta; open: OpenAttachment }
         type="button"
         className="file-chip"
         data-testid="message-file-open"
-        aria-label={t('attachments.download', { name: a.filename })}
+        // No aria-label: the name is the visible text (file name and size), as speech
+        // input users see it; "Download …" is the tooltip and the accessible description.
         title={t('attachments.download', { name: a.filename })}
         disabled={loading}
         onClick={async () => {

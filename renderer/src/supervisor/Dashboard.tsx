@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ErrorShape } from '../../../shared/contract/result';
 import type { DashboardView } from '../../../shared/supervisor/api';
@@ -122,6 +122,7 @@ export function Dashboard({ sup, pollMs }: { sup: SupClient; pollMs: number }) {
 
 function PackDialog({ sup, surge, onClose, onDone }: { sup: SupClient; surge: Surge; onClose: () => void; onDone: () => void }) {
   const { t, i18n } = useTranslation();
+  const titleId = useId();
   const { data, error } = useLoad(() => sup.packCandidates({ topicId: surge.topicId }), [sup, surge.topicId]);
   const [chosen, setChosen] = useState<Set<string> | null>(null);
   const [busy, setBusy] = useState(false);
@@ -144,9 +145,9 @@ function PackDialog({ sup, surge, onClose, onDone }: { sup: SupClient; surge: Su
     onDone();
   }
   return (
-    <div className="sup-dialog" role="dialog" aria-modal="true" data-testid="pack-dialog">
+    <div className="sup-dialog" role="dialog" aria-modal="true" aria-labelledby={titleId} data-testid="pack-dialog">
       <div className="sup-dialog-card">
-        <h3>{t('supervisor.pack.title', { topic: i18n.language === 'en' ? surge.label.en : surge.label['zh-CN'] })}</h3>
+        <h3 id={titleId}>{t('supervisor.pack.title', { topic: i18n.language === 'en' ? surge.label.en : surge.label['zh-CN'] })}</h3>
         <p className="muted">{t('supervisor.pack.hint')}</p>
         <ErrorLine error={error ?? failure} />
         {data && !items.length ? <p className="muted">{t('supervisor.pack.empty')}</p> : null}

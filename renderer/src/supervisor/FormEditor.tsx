@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ErrorShape } from '../../../shared/contract/result';
 import type { QaFormDraft, QaQuestion } from '../../../shared/supervisor/forms';
@@ -18,6 +18,7 @@ const slug = (s: string) =>
  */
 export function FormEditor({ sup, onClose }: { sup: SupClient; onClose: () => void }) {
   const { t, i18n } = useTranslation();
+  const titleId = useId();
   const f = useFormat();
   const { data, error, reload } = useLoad(() => sup.forms(), [sup]);
   const [draft, setDraft] = useState<QaFormDraft | null>(null);
@@ -54,9 +55,9 @@ export function FormEditor({ sup, onClose }: { sup: SupClient; onClose: () => vo
 
   const total = draft ? draft.sections.flatMap((s) => s.questions).reduce((a, q) => a + q.weight, 0) : 0;
   return (
-    <div className="sup-dialog" role="dialog" aria-modal="true" data-testid="form-editor">
+    <div className="sup-dialog" role="dialog" aria-modal="true" aria-labelledby={titleId} data-testid="form-editor">
       <div className="sup-dialog-card wide">
-        <h3>{t('supervisor.forms.title')}</h3>
+        <h3 id={titleId}>{t('supervisor.forms.title')}</h3>
         <p className="muted sup-note">
           {t('supervisor.forms.versions', { list: forms.map((x) => `v${x.version} (${x.createdBy === 'system' ? t('supervisor.forms.builtIn') : f.date(x.createdAt)})`).join(' · ') })}
         </p>
@@ -77,37 +78,41 @@ export function FormEditor({ sup, onClose }: { sup: SupClient; onClose: () => vo
                     </tr>
                   </thead>
                   <tbody>
-                    {s.questions.map((q, qi) => (
-                      <tr key={q.id} data-testid="form-question" data-question={q.id}>
-                        <td>
-                          <input className="sup-text" value={q.title['zh-CN']} aria-label="zh-CN" onChange={(e) => setQuestion(si, qi, { title: { ...q.title, 'zh-CN': e.target.value } })} />
-                          <input className="sup-text muted" value={q.title.en ?? ''} aria-label="en" onChange={(e) => setQuestion(si, qi, { title: { ...q.title, en: e.target.value } })} />
-                        </td>
-                        <td>
-                          <input type="number" className="sup-num" min={1} max={100} value={q.weight} data-testid={`weight-${q.id}`} onChange={(e) => setQuestion(si, qi, { weight: Math.max(1, Math.min(100, Number(e.target.value) || 1)) })} />
-                        </td>
-                        <td>
-                          <select className="sup-max" value={q.max} onChange={(e) => setQuestion(si, qi, { max: Number(e.target.value) })}>
-                            {[1, 2, 3, 4, 5, 10].map((m) => (
-                              <option key={m} value={m}>
-                                {m === 1 ? t('supervisor.forms.yesNo') : `0–${m}`}
-                              </option>
-                            ))}
-                          </select>
-                        </td>
-                        <td className="center">
-                          <input type="checkbox" checked={q.autoFail} data-testid={`autofail-${q.id}`} onChange={(e) => setQuestion(si, qi, { autoFail: e.target.checked })} />
-                        </td>
-                        <td className="center">
-                          <input type="checkbox" checked={q.allowNa} onChange={(e) => setQuestion(si, qi, { allowNa: e.target.checked })} />
-                        </td>
-                        <td>
-                          <button type="button" className="link-button" disabled={s.questions.length === 1} onClick={() => remove(si, qi)}>
-                            {t('supervisor.forms.remove')}
-                          </button>
-                        </td>
-                      </tr>
-                    ))}
+                    {s.questions.map((q, qi) => {
+                      // Each control is named by its column and its item (a screen reader hears "Weight: Verified identity").
+                      const label = (column: string) => t('supervisor.forms.fieldLabel', { field: column, item: (i18n.language === 'en' ? q.title.en : q.title['zh-CN']) || q.title['zh-CN'] || q.id });
+                      return (
+                        <tr key={q.id} data-testid="form-question" data-question={q.id}>
+                          <td>
+                            <input className="sup-text" value={q.title['zh-CN']} aria-label="zh-CN" onChange={(e) => setQuestion(si, qi, { title: { ...q.title, 'zh-CN': e.target.value } })} />
+                            <input className="sup-text muted" value={q.title.en ?? ''} aria-label="en" onChange={(e) => setQuestion(si, qi, { title: { ...q.title, en: e.target.value } })} />
+                          </td>
+                          <td>
+                            <input type="number" className="sup-num" min={1} max={100} value={q.weight} aria-label={label(t('supervisor.forms.weight'))} data-testid={`weight-${q.id}`} onChange={(e) => setQuestion(si, qi, { weight: Math.max(1, Math.min(100, Number(e.target.value) || 1)) })} />
+                          </td>
+                          <td>
+                            <select className="sup-max" aria-label={label(t('supervisor.forms.max'))} value={q.max} onChange={(e) => setQuestion(si, qi, { max: Number(e.target.value) })}>
+                              {[1, 2, 3, 4, 5, 10].map((m) => (
+                                <option key={m} value={m}>
+                                  {m === 1 ? t('supervisor.forms.yesNo') : `0–${m}`}
+                                </option>
+                              ))}
+                            </select>
+                          </td>
+                          <td className="center">
+                            <input type="checkbox" checked={q.autoFail} aria-label={label(t('supervisor.forms.autoFail'))} data-testid={`autofail-${q.id}`} onChange={(e) => setQuestion(si, qi, { autoFail: e.target.checked })} />
+                          </td>
+                          <td className="center">
+                            <input type="checkbox" checked={q.allowNa} aria-label={label(t('supervisor.forms.allowNa'))} onChange={(e) => setQuestion(si, qi, { allowNa: e.target.checked })} />
+                          </td>
+                          <td>
+                            <button type="button" className="link-button" disabled={s.questions.length === 1} onClick={() => remove(si, qi)}>
+                              {t('supervisor.forms.remove')}
+                            </button>
+                          </td>
+                        </tr>
+                      );
+                    })}
                   </tbody>
                 </table>
                 <button type="button" className="link-button" data-testid={`add-question-${s.id}`} onClick={() => add(si)}>

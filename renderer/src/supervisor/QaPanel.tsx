@@ -90,7 +90,7 @@ export function QaPanel({ sup, meId }: { sup: SupClient; meId: string | null }) 
           </p>
         ) : null}
         <ErrorLine error={failure ?? (data ? null : error)} onDismiss={() => setFailure(null)} />
-        <div className="segmented sup-filter" role="tablist">
+        <div className="segmented sup-filter" role="group" aria-label={t('supervisor.qa.filterLabel')}>
           {(['queued', 'done', 'disputed', 'all'] as const).map((s) => (
             <button key={s} type="button" aria-pressed={status === s} data-testid={`qa-filter-${s}`} onClick={() => setStatus(s)}>
               {t(`supervisor.qa.filter.${s}`)}

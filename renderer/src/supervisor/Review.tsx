@@ -84,13 +84,13 @@ export function Transcript({ conversation, highlight }: { conversation: ReviewDe
 }
 
 function ValueButtons({ q, value, onChange, disabled }: { q: QaQuestion; value: Value | null; onChange: (v: Value) => void; disabled?: boolean }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const options: { v: Value; label: string }[] = q.max === 1 ? [{ v: 1, label: t('supervisor.qa.yes') }, { v: 0, label: t('supervisor.qa.no') }] : Array.from({ length: q.max + 1 }, (_, i) => ({ v: q.max - i, label: `${q.max - i}/${q.max}` }));
   if (q.allowNa) options.push({ v: 'na', label: t('supervisor.qa.na') });
   return (
-    <span className="segmented sup-values" role="radiogroup">
+    <span className="segmented sup-values" role="radiogroup" aria-label={loc(q.title, i18n.language)}>
       {options.map((o) => (
-        <button key={String(o.v)} type="button" role="radio" aria-checked={value === o.v} aria-pressed={value === o.v} data-testid={`answer-${q.id}-${o.v}`} disabled={disabled} onClick={() => onChange(o.v)}>
+        <button key={String(o.v)} type="button" role="radio" aria-checked={value === o.v} data-testid={`answer-${q.id}-${o.v}`} disabled={disabled} onClick={() => onChange(o.v)}>
           {o.label}
         </button>
       ))}

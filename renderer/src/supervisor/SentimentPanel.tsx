@@ -225,7 +225,7 @@ function Trends({ sup, onOpen }: { sup: SupClient; onOpen: (conversationId: stri
               </button>
             ))}
           </span>
-          <select data-testid="trend-group" value={active?.id ?? ''} onChange={(e) => (setGroup(e.target.value), setCell(null))}>
+          <select data-testid="trend-group" aria-label={t(`supervisor.sentiment.by.${groupBy}`)} value={active?.id ?? ''} onChange={(e) => (setGroup(e.target.value), setCell(null))}>
             {groups.map((g) => (
               <option key={g.id} value={g.id}>
                 {g.label} ({g.total})
