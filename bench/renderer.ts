@@ -162,6 +162,8 @@ export async function runRendererBench() {
       notes: {
         method:
           'Headless Debian Chromium (software rendering, --disable-gpu) on the built renderer, a demo workstation plus 10,000 generated conversations in the encrypted replica; baseline: the same page with 112 conversations. First paint: median of 5 loads after one warm-up, read in the page as the first animation frame with inbox rows. Scroll: one step of max(400 px, 1/240 of the list) per frame from top to bottom, frame times with the frame-rate limit and vsync off (the time each frame took to produce); the vsync figures are the same scroll at 60 Hz, where any frame over 16.7 ms shows as 33.3 ms.',
+        analysis:
+          'The list size no longer shows: first paint at 10,000 conversations is within a few percent of the 112-conversation page, and both are startup-bound — in headless software-rendered Chromium on this 2-core VM, parsing the 0.53 MB main bundle ends at DOMContentLoaded ≈ 600 ms, and the bridge calls (CDP bindings here, Electron IPC in the app) and React\'s first render take the rest. The knowledge engine (worker script and 156 KB bundle) now starts after the inbox\'s first frame. Scrolling: a step of 1/240 of a 900,000 px list replaces every visible row each frame (a scrollbar drag); rows are keyed by slot so their DOM nodes are reused instead of rebuilt, and the p95 frame is within about 1.5× of the small list\'s (p50 ≈ 12 ms), i.e. mostly software raster of the 1440×900 page. Next lever for first paint: split the main bundle (zod schemas of the whole contract are in it only for method names).',
       },
     });
   } finally {

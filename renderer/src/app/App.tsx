@@ -53,6 +53,8 @@ export function App({ client, mode, onLock }: Props) {
   const [filter, setFilter] = useState<InboxFilter>(EMPTY_FILTER);
   const [debouncedFilter, setDebouncedFilter] = useState<InboxFilter>(EMPTY_FILTER);
   const [items, setItems] = useState<ConversationSummary[]>([]);
+  /** The inbox's first screenful has been drawn: the knowledge engine starts after it. */
+  const [inboxShown, setInboxShown] = useState(false);
   const [total, setTotal] = useState(0);
   const [tags, setTags] = useState<string[]>([]);
   const [selectedId, setSelectedId] = useState<string | null>(null);
@@ -82,9 +84,14 @@ export function App({ client, mode, onLock }: Props) {
     // top (urgent first) immediately instead of after the whole list has crossed the bridge.
     const filter = toContractFilter(debouncedFilter);
     const first = await call(client.conversations.list({ filter, limit: FIRST_PAGE, offset: 0 }));
-    if (!first) return;
+    if (!first) {
+      setInboxShown(true);
+      return;
+    }
     setTotal(first.total);
     setTags(first.tags);
+    // After the frame that shows these rows, let the knowledge engine start loading.
+    requestAnimationFrame(() => setTimeout(() => setInboxShown(true), 0));
     if (first.total <= first.items.length) {
       setItems(first.items);
       return;
@@ -185,7 +192,7 @@ export function App({ client, mode, onLock }: Props) {
     () => (selectedId ? engineInput({ draft: draft.mode === 'reply' ? draft.body : '', timeline, profile, role, language: i18n.language }) : null),
     [selectedId, draft, timeline, profile, role, i18n.language],
   );
-  const engine = useEngine(client, suggestInput);
+  const engine = useEngine(client, suggestInput, inboxShown);
   const onDraftChange = useCallback((body: string, m: ComposerMode) => setDraft({ body, mode: m }), []);
   function onCardAction(action: Action, card: Card) {
     if (!selectedId) return;

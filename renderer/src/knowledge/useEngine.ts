@@ -24,7 +24,7 @@ export interface EngineState {
  * answer's version is behind `since` (the replica was re-synced from the start). The
  * current input is suggested again after every update, so the cards follow at once.
  */
-export function useEngine(client: LanternClient, input: SuggestInput | null): EngineState {
+export function useEngine(client: LanternClient, input: SuggestInput | null, start = true): EngineState {
   const worker = useRef<Worker | null>(null);
   const seq = useRef(0);
   const [ready, setReady] = useState(false);
@@ -35,6 +35,9 @@ export function useEngine(client: LanternClient, input: SuggestInput | null): En
   const [generation, setGeneration] = useState(0);
 
   useEffect(() => {
+    // Waits for the caller (the inbox's first screenful is drawn first; the worker's
+    // script and the bundle then load while the agent reads).
+    if (!start) return;
     let alive = true;
     const w = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module' });
     worker.current = w;
@@ -110,7 +113,7 @@ export function useEngine(client: LanternClient, input: SuggestInput | null): En
       w.terminate();
       worker.current = null;
     };
-  }, [client]);
+  }, [client, start]);
 
   const key = input ? JSON.stringify(input) : '';
   useEffect(() => {
