@@ -40,9 +40,12 @@ function parseJson(text: string | null): unknown {
 }
 
 function makeTx(db: Db, sqlite: Database.Database): StoreTx {
+  // NOT INDEXED: walk the change log in seq order and stop at the page's LIMIT. Left to
+  // itself the planner picked a multi-index OR over the scope indexes plus a sort, which
+  // gathers every visible row up to the head for each page (quadratic over a first sync).
   const pullStmt = sqlite.prepare(
     `${MY_CONVERSATIONS_CTE}
-     SELECT c.seq, c.entity, c.entity_id AS entityId, c.op, c.data, c.prev FROM change_log c
+     SELECT c.seq, c.entity, c.entity_id AS entityId, c.op, c.data, c.prev FROM change_log c NOT INDEXED
      WHERE c.seq > @cursor AND c.seq <= @head AND ${VISIBLE_CHANGE} AND NOT ${SUPERSEDED_CHANGE}
      ORDER BY c.seq LIMIT @limit`,
   );
