@@ -31,6 +31,7 @@ const MALFORMED = Symbol('malformed-json');
 function mapFastifyError(e: FastifyError, url: string): HubError | null {
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      if (url.startsWith('/sync/attachments/')) return new HubError(HubErrorCode.tooLarge, `Files may be at most ${SYNC_LIMITS.maxAttachmentBytes} bytes`, { maxBytes: SYNC_LIMITS.maxAttachmentBytes });
       return url.startsWith('/sync/')
         ? new HubError(HubErrorCode.batchTooLarge, `Body larger than ${SYNC_LIMITS.maxBodyBytes} bytes`, { maxBytes: SYNC_LIMITS.maxBodyBytes })
         : new HubError(HubErrorCode.tooLarge, `Body larger than ${SYNC_LIMITS.maxBodyBytes} bytes`);

@@ -40,15 +40,19 @@ function parseJson(text: string | null): unknown {
 }
 
 function makeTx(db: Db, sqlite: Database.Database): StoreTx {
-  // NOT INDEXED: walk the change log in seq order and stop at the page's LIMIT. Left to
-  // itself the planner picked a multi-index OR over the scope indexes plus a sort, which
+  // Two plans for one query. A long way behind (a first sync, a replica back after days):
+  // walk the change log in seq order (NOT INDEXED) and stop at the page's LIMIT — left to
+  // itself the planner takes a multi-index OR over the scope indexes plus a sort, which
   // gathers every visible row up to the head for each page (quadratic over a first sync).
-  const pullStmt = sqlite.prepare(
-    `${MY_CONVERSATIONS_CTE}
-     SELECT c.seq, c.entity, c.entity_id AS entityId, c.op, c.data, c.prev FROM change_log c NOT INDEXED
+  // Close to the head (pokes, catch-up) that planned form is the quicker one.
+  const pullSql = (from: string) => `${MY_CONVERSATIONS_CTE}
+     SELECT c.seq, c.entity, c.entity_id AS entityId, c.op, c.data, c.prev FROM ${from}
      WHERE c.seq > @cursor AND c.seq <= @head AND ${VISIBLE_CHANGE} AND NOT ${SUPERSEDED_CHANGE}
-     ORDER BY c.seq LIMIT @limit`,
-  );
+     ORDER BY c.seq LIMIT @limit`;
+  const pullScanStmt = sqlite.prepare(pullSql('change_log c NOT INDEXED'));
+  const pullPlannedStmt = sqlite.prepare(pullSql('change_log c'));
+  /** Rows behind the head from which the seq-order walk wins. */
+  const SCAN_FROM_ROWS = 5000;
   const latestStmt = sqlite.prepare(`${MY_CONVERSATIONS_CTE} SELECT max(c.seq) AS seq FROM change_log c WHERE c.seq > @after AND ${VISIBLE_CHANGE}`);
   const visibleConvsStmt = sqlite.prepare(`${MY_CONVERSATIONS_CTE} SELECT id FROM my_convs ORDER BY id`);
   const headStmt = sqlite.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'change_log'");
@@ -148,7 +152,7 @@ function makeTx(db: Db, sqlite: Database.Database): StoreTx {
     async pull(scope, cursor, limit, maxBytes, from = cursor): Promise<PullPage> {
       const head = (headStmt.get() as { seq: number } | undefined)?.seq ?? 0;
       // One row more than asked tells whether more visible rows follow.
-      const raw = pullStmt.all({ ...scopeParams(scope), cursor, head, limit: limit + 1, from: Math.min(from, cursor) }) as {
+      const raw = (head - cursor > SCAN_FROM_ROWS ? pullScanStmt : pullPlannedStmt).all({ ...scopeParams(scope), cursor, head, limit: limit + 1, from: Math.min(from, cursor) }) as {
         seq: number;
         entity: Entity;
         entityId: string;
