@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bodyWithoutFileLines, channelCarriesFiles, safeFilename, sniffFileType, withExtension } from './files';
+import { bodyWithoutFileLines, channelCarriesFiles, replyPreview, safeFilename, sniffFileType, withExtension } from './files';
 
 const enc = new TextEncoder();
 const hex = (h: string) => Uint8Array.from(h.match(/../g)!.map((b) => parseInt(b, 16)));
@@ -31,5 +31,11 @@ describe('files', () => {
     expect(bodyWithoutFileLines('[图片] image.png (image/png, 1 KB) /attachments/att-9', ['att-9'])).toBe('');
     // Only the named files' lines: a patient quoting a path keeps their text.
     expect(bodyWithoutFileLines('see /attachments/att-other', ['att-1'])).toBe('see /attachments/att-other');
+  });
+
+  it('previews a reply by its text, or by its files when it has none', () => {
+    expect(replyPreview('您好', ['a.png'])).toBe('您好');
+    expect(replyPreview('', ['化验单.png', 'b.pdf'])).toBe('[附件] 化验单.png [附件] b.pdf');
+    expect(replyPreview('x'.repeat(200), []).length).toBe(120);
   });
 });

@@ -63,3 +63,8 @@ export function bodyWithoutFileLines(body: string, fileIds: readonly string[]): 
     .join('\n')
     .trim();
 }
+
+/** The inbox preview of a reply: its text, or the names of its files when it has none. */
+export function replyPreview(body: string, filenames: readonly string[], max = 120): string {
+  return (body || filenames.map((f) => `[附件] ${f}`).join(' ')).slice(0, max);
+}

@@ -165,9 +165,11 @@ describe('attachments: workstation ⇄ hub ⇄ widget and other replicas', () =>
     expect(await r.hub.store.read((x) => x.getAttachment(img.id))).toBeNull();
     // No copy of its name or hash lingers in the change log either (a fresh pull from the start).
     const fresh = await signIn('supervisor', 'supervisor-demo');
-    const copies = (await fresh.pullAll(0)).filter((c) => c.entity === 'message' && c.id === oops.value.id);
-    expect(copies.length).toBeGreaterThan(0);
-    for (const c of copies) expect(JSON.stringify(c)).not.toContain('wrong-patient');
+    // One change per page: every stored copy comes, none left out as superseded.
+    const everything = await fresh.pullAll(0, 1);
+    expect(everything.filter((c) => c.entity === 'message' && c.id === oops.value.id).length).toBeGreaterThan(1);
+    // Neither the message's copies nor the conversation previews its send wrote ("[附件] wrong-patient.png").
+    for (const c of everything) expect(JSON.stringify(c)).not.toContain('wrong-patient');
     expect(r.q('SELECT count(*) AS n FROM attachments WHERE id = ?', img.id)).toEqual([{ n: 0 }]);
     expect(sup.replica.sqlite.prepare('SELECT count(*) AS n FROM attachments WHERE id = ?').get(img.id)).toEqual({ n: 0 });
     await w.close();

@@ -8,7 +8,7 @@ import { conversationEvents, conversations, messages, outbox } from '../../../db
 import { indexDoc, removeDoc } from '../replica/search';
 import { enqueueMutation } from '../outbox/enqueue';
 import { attachmentsOfMessages, bindStagedToMessage, dropAttachmentsOf } from '../attachments/store';
-import { channelCarriesFiles } from '../../../shared/domain/files';
+import { channelCarriesFiles, replyPreview } from '../../../shared/domain/files';
 import type { ServiceContext } from './context';
 
 const messageColumns = {
@@ -51,7 +51,7 @@ export function messagesHandlers(ctx: ServiceContext): Handlers<Contract>['messa
           db.insert(messages).values({ id, conversationId, direction: 'outbound', authorId: user.id, authorName: user.name, body, deliveryStatus: 'queued', createdAt: now }).run();
           // Staged files join the reply in the same transaction: they leave with it or not at all.
           const files = bindStagedToMessage(ctx.replica, conversationId, id, attachmentIds);
-          const preview = body || files.map((f) => `[附件] ${f.filename}`).join(' ');
+          const preview = replyPreview(body, files.map((f) => f.filename));
           db.update(conversations).set({ lastMessageAt: now, lastMessagePreview: preview.slice(0, 120), updatedAt: now }).where(eq(conversations.id, conversationId)).run();
           if (body) indexDoc(sqlite, 'message', id, conversationId, body);
           enqueueMutation(db, { id, type: 'message.send', args: { messageId: id, conversationId, body, ...(files.length ? { attachments: files } : {}) }, at: now });

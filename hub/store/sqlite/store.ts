@@ -7,6 +7,7 @@ import type { Entity } from '../../../shared/sync/entities';
 import type { HubStore, StoreTx } from '../store';
 import type { AuditRow, ChangeRow, PullPage, ScopeKey } from '../types';
 import { openHubDatabase } from './open';
+import { replyPreview } from '../../../shared/domain/files';
 import { qaMethods } from './qa';
 import { knowledgeMethods } from './knowledge';
 import { MY_CONVERSATIONS_CTE, SUPERSEDED_CHANGE, VISIBLE_CHANGE } from './scope-sql';
@@ -380,7 +381,9 @@ function makeTx(db: Db, sqlite: Database.Database): StoreTx {
     async shredMessage(messageId, recalledAt) {
       const m = one(db.select().from(s.messages).where(eq(s.messages.id, messageId)).all());
       if (!m) return;
-      const preview = m.body.slice(0, 120);
+      // The preview its send wrote: its text, or its files' names (shredded with it).
+      const names = db.select({ filename: s.attachments.filename }).from(s.attachments).where(eq(s.attachments.messageId, messageId)).orderBy(asc(s.attachments.createdAt)).all();
+      const preview = replyPreview(m.body, names.map((n) => n.filename));
       db.update(s.messages).set({ body: '', recalledAt }).where(eq(s.messages.id, messageId)).run();
       // The body also sits in every change-log copy of the message (sends and
       // scope-refresh snapshots) and, as a preview, in copies of its conversation.

@@ -6,7 +6,7 @@ import type { MessageRow } from '../../store/types';
 import { firstAttemptAt, planRoute } from '../../channels/outbound';
 import { Rejection, visibleConversation, type Applier } from './types';
 import { staffOwner } from '../attachments';
-import { channelCarriesFiles } from '../../../shared/domain/files';
+import { channelCarriesFiles, replyPreview } from '../../../shared/domain/files';
 
 export const PREVIEW_CHARS = 120;
 
@@ -63,7 +63,7 @@ export const messageSend: Applier<'message.send'> = async (c, args) => {
     updatedAt: c.now,
   });
   const status = statusAfterReply(conv.status);
-  const preview = (args.body || args.attachments.map((f) => `[附件] ${f.filename}`).join(' ')).slice(0, PREVIEW_CHARS);
+  const preview = replyPreview(args.body, args.attachments.map((f) => f.filename), PREVIEW_CHARS);
   const updated = { ...conv, status, lastMessageAt: c.now, lastMessagePreview: preview, updatedAt: c.now };
   await c.tx.updateConversation(conv.id, { status, lastMessageAt: updated.lastMessageAt, lastMessagePreview: updated.lastMessagePreview, updatedAt: c.now });
   await putMessage(c.tx, message, conv.contactId, c.meta);
