@@ -90,6 +90,8 @@ describe('garbage in: a clear 4xx, never a 5xx, never a crash', () => {
   }, 120_000);
 
   it('the WebSocket, over a real socket: garbage frames never crash it or the hub', async () => {
+    // The fuzz above may have sent POST /auth/logout with the agent's token (a real sign-out): start from a live session.
+    agent = await t.signIn('agent');
     await fc.assert(
       fc.asyncProperty(
         fc.array(
@@ -129,6 +131,8 @@ describe('garbage in: a clear 4xx, never a 5xx, never a crash', () => {
   }, 120_000);
 
   it('a malformed request does not spoil the keep-alive connection it came on', async () => {
+    // The fuzz above may have sent POST /auth/logout with the agent's token (a real sign-out): start from a live session.
+    agent = await t.signIn('agent');
     const agentHttp = new Agent({ keepAlive: true, maxSockets: 1 });
     const send = (body: string) =>
       new Promise<{ status: number; reused: boolean; body: string }>((resolve, reject) => {

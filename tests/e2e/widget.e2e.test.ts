@@ -11,6 +11,7 @@ import { createStaticKeyStore } from '../../electron/services/replica/keystore';
 import { contract } from '../../shared/contract';
 import { createClient } from '../../shared/contract/client';
 import { expectNoSeriousA11yViolations, launchBrowser, SCREENSHOT_DIR, watchErrors } from './harness';
+import { settleSync } from '../support/settle';
 
 /** A small real PNG (a 160×100 gradient), encoded here so the test needs no fixture file. */
 function png(w: number, h: number): Buffer {
@@ -72,16 +73,7 @@ describe('web chat widget in real Chromium ⇄ hub ⇄ a real workstation replic
   const dirs: string[] = [];
 
   const q = <T,>(sql: string, ...p: unknown[]) => ws.replica.sqlite.prepare(sql).all(...p) as T[];
-  async function settle() {
-    for (let i = 0; i < 100; i++) {
-      ws.sync!.kick();
-      await ws.sync!.idle();
-      const s = ws.sync!.snapshot();
-      if (s.status === 'online' && s.queued === 0) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error('workstation did not settle');
-  }
+  const settle = () => settleSync(ws);
 
   beforeAll(async () => {
     const hubDir = mkdtempSync(join(tmpdir(), 'lantern-widget-hub-'));

@@ -11,6 +11,7 @@ import { createStaticKeyStore } from '../../electron/services/replica/keystore';
 import { contract } from '../../shared/contract';
 import { createClient } from '../../shared/contract/client';
 import { rig, type Rig } from './channels/support';
+import { settleSync } from '../support/settle';
 
 /** A real 1×1 PNG and a minimal PDF: the type is read from the content at both ends. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
@@ -19,16 +20,7 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 type Client = ReturnType<typeof createClient<typeof contract>>;
 
-async function settle(ws: Workstation) {
-  for (let i = 0; i < 100; i++) {
-    ws.sync!.kick();
-    await ws.sync!.idle();
-    const s = ws.sync!.snapshot();
-    if (s.status === 'online' && s.queued === 0) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`did not settle: ${JSON.stringify(ws.sync!.snapshot())}`);
-}
+const settle = (ws: Workstation) => settleSync(ws);
 
 async function stage(client: Client, conversationId: string, filename: string, data: Buffer) {
   const r = await client.attachments.stage({ conversationId, filename, dataBase64: data.toString('base64') });

@@ -11,6 +11,7 @@ import { createClient, type Client } from '../../shared/contract/client';
 import { createDispatcher } from '../../shared/contract/dispatch';
 import { applyKnowledgeDelta, createEngine, knowledgeItemSchema, loadInteractions } from '../../shared/engine';
 import { tempDir } from '../support/tmp';
+import { settleSync } from '../support/settle';
 
 const ITEM = 'adm-pay-how';
 
@@ -30,16 +31,7 @@ describe('knowledge feedback: workstations → hub → workstations', () => {
   const cleanups: (() => Promise<void> | void)[] = [];
   let stations: { agent: Station; agent2: Station; nurse: Station; supervisor: Station };
 
-  async function settle(ws: Workstation) {
-    for (let i = 0; i < 100; i++) {
-      ws.sync!.kick();
-      await ws.sync!.idle();
-      const s = ws.sync!.snapshot();
-      if (s.status === 'online' && s.queued === 0) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`did not settle: ${JSON.stringify(ws.sync!.snapshot())}`);
-  }
+  const settle = (ws: Workstation) => settleSync(ws);
 
   async function station(username: string, role: Station['user']['role'], teamIds: string[]): Promise<Station> {
     const t = tempDir('lantern-fb-ws-');

@@ -10,6 +10,7 @@ import { contract } from '../../shared/contract';
 import { createClient, type Client } from '../../shared/contract/client';
 import { applyKnowledgeDelta, createEngine, knowledgeItemSchema, loadInteractions, type Engine } from '../../shared/engine';
 import { tempDir } from '../support/tmp';
+import { settleSync } from '../support/settle';
 
 const NEW_ITEM = {
   id: 'adm-roof-garden',
@@ -57,16 +58,7 @@ describe('knowledge hot reload reaches the workstation engine', () => {
     return { ws, client };
   }
 
-  async function settle(ws: Workstation) {
-    for (let i = 0; i < 100; i++) {
-      ws.sync!.kick();
-      await ws.sync!.idle();
-      const s = ws.sync!.snapshot();
-      if (s.status === 'online' && s.queued === 0) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`did not settle: ${JSON.stringify(ws.sync!.snapshot())}`);
-  }
+  const settle = (ws: Workstation) => settleSync(ws);
 
   it('a new, a changed and a deleted item in the hub’s files arrive by sync and update the running engine incrementally', async () => {
     const k = copyKnowledge();

@@ -9,6 +9,7 @@ import { createStaticKeyStore } from '../../electron/services/replica/keystore';
 import { contract } from '../../shared/contract';
 import { createClient } from '../../shared/contract/client';
 import { tempDir } from '../support/tmp';
+import { settleSync } from '../support/settle';
 
 /**
  * Sign-out wipes nothing on disk but locks the replica: the connection is closed
@@ -22,16 +23,7 @@ describe('sign-out locks the replica', () => {
     cleanups.length = 0;
   });
 
-  async function settle(ws: Workstation) {
-    for (let i = 0; i < 60; i++) {
-      ws.sync!.kick();
-      await ws.sync!.idle();
-      const s = ws.sync!.snapshot();
-      if (s.status === 'online' && s.queued === 0) return s;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`did not settle: ${JSON.stringify(ws.sync!.snapshot())}`);
-  }
+  const settle = (ws: Workstation) => settleSync(ws);
 
   it('closes the replica at sign-out, keeps queued work and drafts on disk, and delivers them after the next sign-in', async () => {
     const h = tempDir('lantern-hub-');

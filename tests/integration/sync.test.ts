@@ -7,6 +7,7 @@ import { createStaticKeyStore } from '../../electron/services/replica/keystore';
 import { contract } from '../../shared/contract';
 import { createClient } from '../../shared/contract/client';
 import { tempDir } from '../support/tmp';
+import { settleSync } from '../support/settle';
 
 /** The workstation's sync engine against a real hub over real sockets (loopback). */
 describe('sync client ↔ hub', () => {
@@ -32,16 +33,7 @@ describe('sync client ↔ hub', () => {
     return { ws, client, dir: t.dir };
   }
 
-  async function settle(ws: Workstation) {
-    for (let i = 0; i < 50; i++) {
-      ws.sync!.kick();
-      await ws.sync!.idle();
-      const s = ws.sync!.snapshot();
-      if (s.status === 'online' && s.queued === 0) return s;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`did not settle: ${JSON.stringify(ws.sync!.snapshot())}`);
-  }
+  const settle = (ws: Workstation) => settleSync(ws);
 
   const ids = (r: { ok: boolean; value?: unknown }) => ((r as { value: { items: { id: string }[] } }).value.items.map((i) => i.id) ?? []).sort();
 

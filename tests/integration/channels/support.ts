@@ -8,6 +8,7 @@ import { createWorkstation, type Workstation } from '../../../electron/services/
 import { createStaticKeyStore } from '../../../electron/services/replica/keystore';
 import { contract } from '../../../shared/contract';
 import { createClient } from '../../../shared/contract/client';
+import { settleSync } from '../../support/settle';
 
 export interface Rig {
   hub: Hub;
@@ -35,16 +36,10 @@ export async function rig(opts: { config: CreateHubOptions['config']; user?: str
     ws,
     client,
     q: <T,>(sql: string, ...params: unknown[]) => ws.replica.sqlite.prepare(sql).all(...params) as T[],
-    async settle() {
-      for (let i = 0; i < 100; i++) {
-        ws.sync!.kick();
-        await ws.sync!.idle();
-        const s = ws.sync!.snapshot();
-        if (s.status === 'online' && s.queued === 0) return;
-        await new Promise((res) => setTimeout(res, 50));
-      }
-      throw new Error(`did not settle: ${JSON.stringify(ws.sync!.snapshot())}`);
+    settle: async () => {
+      await settleSync(ws);
     },
+
     async close() {
       await ws.close();
       await hub.close();
