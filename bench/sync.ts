@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import { createHub, type Hub } from '../hub/app/create-hub';
 import { ingestContact, ingestConversation, ingestInbound } from '../hub/sync/ingest';
 import { createWorkstation, type Workstation } from '../electron/services/workstation';
@@ -22,9 +23,13 @@ import { openReplica } from '../electron/services/replica/open';
 import { contacts, conversations, messages } from '../db/replica/schema';
 import type { Change } from '../shared/sync/protocol';
 import { median, percentile, round, writeResult } from './lib';
+import type { DeliveryWorkerData, DeliveryWorkerMessage } from './sync-delivery-worker';
+import { freePort, HubProcess } from '../tests/fault/processes';
 
 const MESSAGES = Number(process.env.LANTERN_BENCH_SYNC_MESSAGES ?? 100_000);
 const CONVERSATIONS = 500;
+/** Worker threads hosting the K delivery replicas. */
+const DELIVERY_WORKERS = 4;
 const BODY = '医生您好，我这两天血糖早上空腹8.6，餐后两小时12左右，二甲双胍还要不要加量？';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const progress = (msg: string) => process.stderr.write(`[sync bench] ${msg}\n`);
@@ -88,55 +93,92 @@ function plainBulkLoad(dir: string, n: number): number {
   return n / (ms / 1000);
 }
 
-async function delivery(hub: Hub, root: string, k: number, seconds: number): Promise<{ p50: number; p99: number; samples: number; missing: number }> {
+/** Worker threads do not inherit tsx's loader on Node 20: the worker imports its TypeScript entry through tsx's API. */
+function tsWorkerSource(entry: URL): string {
+  return `import('tsx/esm/api').then((tsx) => tsx.tsImport(${JSON.stringify(entry.href)}, ${JSON.stringify(import.meta.url)}))`;
+}
+
+/**
+ * K workstations spread over worker threads (a clinic's replicas are separate PCs, so
+ * they should not queue behind one another or the hub on one JavaScript thread; the
+ * threads still share this machine's two cores and one disk). The hub stays on the
+ * main thread. Latency: just before the hub's write → the page commit in each replica.
+ */
+async function delivery(hub: Hub, root: string, k: number, seconds: number): Promise<{ p50: number; p99: number; samples: number; missing: number; workers: number }> {
+  const workers = Math.min(DELIVERY_WORKERS, k);
   const accepted = new Map<string, number>();
-  const latencies: number[] = [];
-  const seen = new Set<string>();
-  const stations: Workstation[] = [];
-  for (let i = 0; i < k; i++) {
-    const ws = await station(join(root, `k${k}-${i}`), hub.url, (changes) => {
-      const t = performance.now();
-      for (const c of changes) {
-        if (c.entity !== 'message') continue;
-        const t0 = accepted.get(c.id);
-        if (t0 === undefined || seen.has(`${i}:${c.id}`)) continue;
-        seen.add(`${i}:${c.id}`);
-        latencies.push(t - t0);
-      }
+  const seen = new Map<string, number>(); // `${replica}:${id}` → commit time
+  const threads: Worker[] = [];
+  const waitFor = (w: Worker, type: string) =>
+    new Promise<void>((resolve, reject) => {
+      const on = (m: DeliveryWorkerMessage) => {
+        if (m.type === 'error') reject(new Error(m.message));
+        if (m.type === type) {
+          w.off('message', on);
+          resolve();
+        }
+      };
+      w.on('message', on);
+      w.once('error', reject);
     });
-    // agent2's scope is small (a few demo conversations), so K replicas start fast;
-    // the 100k-message scope of the initial-sync phase belongs to `agent`.
-    const r = await ws.dispatch('sync.login', { username: 'agent2', password: 'agent2-demo' });
-    if (!r.ok) throw new Error(r.error.code);
-    stations.push(ws);
+  const ready: Promise<void>[] = [];
+  for (let i = 0; i < workers; i++) {
+    const first = Math.floor((i * k) / workers);
+    const count = Math.floor(((i + 1) * k) / workers) - first;
+    const w = new Worker(tsWorkerSource(new URL('./sync-delivery-worker.ts', import.meta.url)), { eval: true, workerData: { hubUrl: hub.url, root, first, count, prefix: `k${k}` } satisfies DeliveryWorkerData });
+    w.on('message', (m: DeliveryWorkerMessage) => {
+      if (m.type === 'seen') for (const [id, replica, t] of m.seen) if (!seen.has(`${replica}:${id}`)) seen.set(`${replica}:${id}`, t);
+    });
+    threads.push(w);
+    ready.push(waitFor(w, 'ready'));
   }
-  progress(`delivery K=${k}: ${k} replicas signed in`);
-  await Promise.all(stations.map((s) => settle(s)));
+  await Promise.all(ready);
+  progress(`delivery K=${k}: ${k} replicas signed in and settled (${workers} worker threads)`);
   const total = Math.round(seconds * 50);
   const now = Date.now();
   for (let n = 0; n < total; n++) {
     const id = `dl-${k}-${n}`;
-    accepted.set(id, performance.now());
+    accepted.set(id, performance.timeOrigin + performance.now());
     await hub.write((tx) => ingestInbound(tx, { conversationId: 'v-he-insurance', messageId: id, body: `测试 ${n}`, authorName: null, at: now + n }, { at: now + n }));
     await sleep(20);
   }
   const deadline = Date.now() + 30_000;
-  while (latencies.length < total * k && Date.now() < deadline) await sleep(100);
+  while (seen.size < total * k && Date.now() < deadline) await sleep(100);
+  await Promise.all(
+    threads.map((w) => {
+      const closed = waitFor(w, 'closed');
+      w.postMessage({ type: 'close' });
+      return closed;
+    }),
+  );
+  const latencies: number[] = [];
+  for (const [key, t] of seen) {
+    const t0 = accepted.get(key.slice(key.indexOf(':') + 1));
+    if (t0 !== undefined) latencies.push(t - t0);
+  }
   const missing = total * k - latencies.length;
-  for (const s of stations) await s.close();
   progress(`delivery K=${k}: ${latencies.length} samples, ${missing} missing`);
-  return { p50: round(percentile(latencies, 50), 1), p99: round(percentile(latencies, 99), 1), samples: latencies.length, missing };
+  return { p50: round(percentile(latencies, 50), 1), p99: round(percentile(latencies, 99), 1), samples: latencies.length, missing, workers };
 }
 
 export async function runSyncBench() {
   const root = mkdtempSync(join(tmpdir(), 'lantern-bench-sync-'));
-  const hub = await createHub({ dataDir: join(root, 'hub'), port: 0, demo: true, logger: false, config: { logLevel: 'silent' } as never });
+  const hubDir = join(root, 'hub');
+  const seeding = await createHub({ dataDir: hubDir, port: 0, demo: true, logger: false, config: { logLevel: 'silent' } as never });
+  await seedHub(seeding, MESSAGES);
+  await seeding.close();
+  progress(`hub seeded with ${MESSAGES} messages`);
+  // Initial sync and catch-up talk to the hub as its own OS process (`npm run hub`), as a
+  // clinic's workstation talks to the hub server: the hub prepares the next page while the
+  // replica applies this one. Delivery (below) runs the hub in this process, to stamp the
+  // moment each message is accepted.
+  const proc = new HubProcess(hubDir, await freePort());
+  await proc.start(false);
+  const hubUrl = `http://127.0.0.1:${proc.port}`;
+  let hub: Hub | null = null;
   try {
-    await seedHub(hub, MESSAGES);
-    progress(`hub seeded with ${MESSAGES} messages`);
-
     // Initial sync of 100k messages into a fresh encrypted replica.
-    const ws = await station(join(root, 'initial'), hub.url);
+    const ws = await station(join(root, 'initial'), hubUrl);
     const t0 = performance.now();
     const login = await ws.dispatch('sync.login', { username: 'agent', password: 'agent-demo' });
     if (!login.ok) throw new Error(login.error.code);
@@ -161,7 +203,7 @@ export async function runSyncBench() {
     const catchupMs = performance.now() - c0;
     await ws.close();
     // Full re-bootstrap of the same state (what a client without an outbox/cursor would do).
-    const fresh = await station(join(root, 'rebootstrap'), hub.url);
+    const fresh = await station(join(root, 'rebootstrap'), hubUrl);
     const b0 = performance.now();
     await fresh.dispatch('sync.login', { username: 'agent', password: 'agent-demo' });
     await settle(fresh);
@@ -169,7 +211,9 @@ export async function runSyncBench() {
     progress(`catch-up ${Math.round(catchupMs)} ms, re-bootstrap ${Math.round(rebootstrapMs)} ms`);
     await fresh.close();
 
-    const deliveries: Record<string, { p50: number; p99: number; samples: number; missing: number }> = {};
+    await proc.stop();
+    hub = await createHub({ dataDir: hubDir, port: 0, demo: false, logger: false, config: { logLevel: 'silent' } as never });
+    const deliveries: Record<string, Awaited<ReturnType<typeof delivery>>> = {};
     for (const k of [50, 200, 500]) deliveries[k] = await delivery(hub, root, k, 3);
 
     return writeResult('sync', {
@@ -195,7 +239,8 @@ export async function runSyncBench() {
       },
     });
   } finally {
-    await hub.close();
+    await proc.stop();
+    await hub?.close();
     rmSync(root, { recursive: true, force: true });
   }
 }

@@ -74,8 +74,9 @@ async function messageIds(url: string, token: string): Promise<string[]> {
   const ids: string[] = [];
   let cursor = 0;
   for (;;) {
-    const v = value(await call<{ changes: { entity: string; id: string }[]; cursor: number; hasMore: boolean }>(url, 'POST', '/sync/pull', { cursor, limit: 1000 }, token));
-    ids.push(...v.changes.filter((c) => c.entity === 'message').map((c) => c.id));
+    const v = value(await call<{ changes: { entity: string; id: string; data: unknown }[]; cursor: number; hasMore: boolean }>(url, 'POST', '/sync/pull', { cursor, limit: 1000 }, token));
+    // A reply's first version is `queued`; the channel's delivery updates add later versions of the same row.
+    ids.push(...v.changes.filter((c) => c.entity === 'message' && (c.data as { deliveryStatus?: string }).deliveryStatus === 'queued').map((c) => c.id));
     cursor = v.cursor;
     if (!v.hasMore) return ids;
   }

@@ -9,7 +9,7 @@ import { HubError } from '../http/errors';
 import type { StoreReader, StoreTx } from '../store/store';
 import type { UserRow } from '../store/types';
 import { burnVerify, verifyPassword } from './passwords';
-import { hashToken, issueAccessToken, newRefreshToken, verifyAccessToken } from './tokens';
+import { hashToken, issueAccessToken, newRefreshToken, verifyAccessToken, type AccessClaims } from './tokens';
 
 /** Who is calling, established for every authenticated request. */
 export interface AuthContext {
@@ -162,25 +162,35 @@ export async function logout(ctx: HubContext, auth: AuthContext): Promise<void> 
 export async function authenticate(ctx: HubContext, token: string | undefined): Promise<AuthContext> {
   if (!token) throw new HubError(HubErrorCode.missingToken, 'Missing access token');
   const claims = verifyAccessToken(ctx.secret, token, ctx.now());
-  return ctx.store.read(async (r) => {
-    const session = await r.getSession(claims.sid);
-    if (!session || session.userId !== claims.sub || session.workstationId !== claims.wid) throw new HubError(HubErrorCode.invalidToken, 'Unknown session');
-    if (session.revokedAt !== null) throw new HubError(HubErrorCode.sessionRevoked, 'Session revoked');
-    const user = await r.getUserById(claims.sub);
-    if (!user) throw new HubError(HubErrorCode.invalidToken, 'Unknown user');
-    if (user.disabled) throw new HubError(HubErrorCode.disabled, 'Account disabled');
-    const ws = await r.getWorkstation(claims.wid);
-    if (ws?.status !== 'active') throw new HubError(HubErrorCode.workstationRevoked, 'Workstation revoked');
-    return {
-      userId: user.id,
-      username: user.username,
-      displayName: user.displayName,
-      role: user.role,
-      teamIds: await r.teamIdsOf(user.id),
-      sessionId: session.id,
-      workstationId: session.workstationId,
-    };
-  });
+  return ctx.store.read((r) => authenticateClaims(r, claims));
+}
+
+/**
+ * The session, user and workstation behind verified token claims, read on the
+ * caller's reader (the WebSocket registry checks every socket in one read).
+ */
+export async function authenticateWith(ctx: HubContext, r: StoreReader, token: string): Promise<AuthContext> {
+  return authenticateClaims(r, verifyAccessToken(ctx.secret, token, ctx.now()));
+}
+
+async function authenticateClaims(r: StoreReader, claims: AccessClaims): Promise<AuthContext> {
+  const session = await r.getSession(claims.sid);
+  if (!session || session.userId !== claims.sub || session.workstationId !== claims.wid) throw new HubError(HubErrorCode.invalidToken, 'Unknown session');
+  if (session.revokedAt !== null) throw new HubError(HubErrorCode.sessionRevoked, 'Session revoked');
+  const user = await r.getUserById(claims.sub);
+  if (!user) throw new HubError(HubErrorCode.invalidToken, 'Unknown user');
+  if (user.disabled) throw new HubError(HubErrorCode.disabled, 'Account disabled');
+  const ws = await r.getWorkstation(claims.wid);
+  if (ws?.status !== 'active') throw new HubError(HubErrorCode.workstationRevoked, 'Workstation revoked');
+  return {
+    userId: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    role: user.role,
+    teamIds: await r.teamIdsOf(user.id),
+    sessionId: session.id,
+    workstationId: session.workstationId,
+  };
 }
 
 export function bearerOf(header: string | undefined): string | undefined {

@@ -5,7 +5,7 @@ import { auditNow } from '../audit/audit';
 import type { HubContext } from '../app/context';
 import type { AuthContext } from '../auth/service';
 import { HubError } from '../http/errors';
-import type { ChangeRow } from '../store/types';
+import type { ChangeRow, PullPage } from '../store/types';
 import { scopeKeyOf } from './scope';
 
 export interface PullInput {
@@ -63,6 +63,15 @@ export async function pull(ctx: HubContext, auth: AuthContext, input: PullInput)
   if (input.cursor > page.head) {
     throw new HubError(HubErrorCode.badCursor, `The cursor ${input.cursor} is ahead of the hub (${page.head}): reset the replica and pull from 0`, { reason: 'ahead', head: page.head, hubId }, 409);
   }
+  return answerPage(ctx, auth, input.cursor, page);
+}
+
+/**
+ * Turns a store page read from `cursor` into the pull answer, auditing the patient
+ * data in it first (the HTTP pull and the WebSocket live tail both answer through here).
+ */
+export async function answerPage(ctx: HubContext, auth: AuthContext, from: number, page: PullPage, via: 'pull' | 'live' = 'pull'): Promise<PullValue> {
+  const hubId = ctx.store.hubId;
   const last = page.rows.at(-1);
   // Without more visible rows the cursor jumps to the head: rows the caller may not see are never rescanned.
   const cursor = page.hasMore && last ? last.seq : page.head;
@@ -81,9 +90,9 @@ export async function pull(ctx: HubContext, auth: AuthContext, input: PullInput)
       workstationId: auth.workstationId,
       action: 'sync.pull',
       objectType: 'changes',
-      objectId: `${input.cursor}..${cursor}`,
+      objectId: `${from}..${cursor}`,
       outcome: 'ok',
-      detail: { count: patient.length, ...patientObjects(patient) },
+      detail: { count: patient.length, ...patientObjects(patient), ...(via === 'live' ? { via } : {}) },
     });
   }
   return { hubId, changes, cursor, hasMore: page.hasMore };

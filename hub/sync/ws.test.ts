@@ -84,6 +84,22 @@ describe('WebSocket /sync/ws pokes', () => {
     expect(p.closed!.code).toBe(WS_CLOSE.revoked);
   });
 
+  it('one round serves many sockets: the same user on two workstations is poked on both, and a socket revoked in that round is closed without disturbing them', async () => {
+    const [w1, w2, gone] = [await t.signIn('agent', 'ws-round-1'), await t.signIn('agent', 'ws-round-2'), await t.signIn('agent', 'ws-round-3')];
+    const [p1, p2, p3] = [await open(w1.token), await open(w2.token), await open(gone.token)];
+    await Promise.all([p1, p2, p3].map((p) => p.until(() => p.of('hello').length === 1)));
+    // The logout commits and advances the log in the same round as the reply.
+    await gone.req('POST', '/auth/logout');
+    const note = await w1.mutate('note.add', { conversationId: 'v-li-call', noteId: newId(), body: '回电' });
+    const seq = (note as { result: { seq: number } }).result.seq;
+    expect(seq).toBeGreaterThan(0);
+    await p3.until(() => p3.closed !== null);
+    expect(p3.closed!.code).toBe(WS_CLOSE.revoked);
+    await Promise.all([p1, p2].map((p) => p.until(() => p.of('poke').some((f) => f.seq === seq))));
+    expect(p1.closed).toBeNull();
+    expect(p2.closed).toBeNull();
+  });
+
   it('closes with 4402 once the access token has expired (checked on the next change)', async () => {
     const c = await t.signIn('nurse', 'ws-expire');
     const p = await open(c.token);

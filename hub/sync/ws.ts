@@ -3,10 +3,13 @@ import type { WebSocket, RawData } from 'ws';
 import { HubErrorCode } from '../../shared/sync/errors';
 import { WS_CLOSE, wsClientFrame, type WsServerFrame } from '../../shared/sync/protocol';
 import type { HubContext } from '../app/context';
-import { authenticate, type AuthContext } from '../auth/service';
+import { authenticate, authenticateWith, type AuthContext } from '../auth/service';
 import { verifyAccessToken } from '../auth/tokens';
 import { errorBody, HubError } from '../http/errors';
 import { scopeKeyOf } from './scope';
+import type { PullPage, ScopeKey } from '../store/types';
+import { SYNC_LIMITS } from '../../shared/sync/limits';
+import { answerPage } from './pull';
 
 /** A socket must authenticate (query `?token=` or an `auth` frame) within this time. */
 export const WS_AUTH_GRACE_MS = 5_000;
@@ -15,13 +18,12 @@ interface Client {
   socket: WebSocket;
   auth: AuthContext | null;
   token: string | null;
-  /** Highest seq this client was told about (hello or poke). */
+  /** Highest seq this client was told about (hello, poke or changes). */
   lastSeq: number;
+  /** Live tail: the cursor the client's replica holds (its last `follow`, advanced by each `changes` frame); null = pokes only. */
+  follow: number | null;
   authTimer: NodeJS.Timeout | null;
   expiryTimer: NodeJS.Timeout | null;
-  /** A scope check is running; `again` asks it to run once more (coalescing). */
-  busy: boolean;
-  again: boolean;
 }
 
 export interface SocketRegistry {
@@ -78,36 +80,101 @@ export function registerSyncSocket(app: FastifyInstance, ctx: HubContext): Socke
     close(c, closeCodeFor(he), he.code);
   };
 
-  /** Poke the client if the log advanced within its scope since it was last told. */
-  const check = async (c: Client): Promise<void> => {
-    if (!c.token) return;
-    if (c.busy) {
-      c.again = true;
+  /**
+   * One round after the log advanced: every signed-in socket is re-authorized (a
+   * logout, a disabled account or a revoked workstation ends the socket, not just
+   * future HTTP requests) and poked if the log advanced within its scope since it
+   * was last told. The whole round is ONE read of the store, and sockets with the
+   * same scope share one scope query: 500 workstations cost one transaction per
+   * round, not a thousand. Rounds never overlap; a round asked for while one runs
+   * runs once more after it.
+   */
+  /**
+   * Sends a follower its page as a `changes` frame once the read is audited (the
+   * audit records of one round commit together). If the audit cannot be written the
+   * data is not sent: the client gets a poke and pulls, where the same rule holds.
+   */
+  const deliver = async (c: Client, auth: AuthContext, from: number, page: PullPage, seq: number): Promise<void> => {
+    try {
+      const value = await answerPage(ctx, auth, from, page, 'live');
+      if (!clients.has(c) || c.follow !== from) return send(c, { type: 'poke', seq });
+      c.follow = value.cursor;
+      send(c, { type: 'changes', from, hubId: value.hubId, changes: value.changes, cursor: value.cursor });
+    } catch (e) {
+      ctx.log.warn({ err: e }, 'live tail frame failed; poking instead');
+      c.follow = null;
+      send(c, { type: 'poke', seq });
+    }
+  };
+
+  let busy = false;
+  let again = false;
+  const round = async (): Promise<void> => {
+    if (busy) {
+      again = true;
       return;
     }
-    c.busy = true;
+    busy = true;
     try {
       do {
-        c.again = false;
-        // Re-authorize on every round: a logout, a disabled account or a revoked
-        // workstation ends the socket, not just future HTTP requests.
-        try {
-          c.auth = await authenticate(ctx, c.token);
-        } catch (e) {
-          fail(c, e);
-          return;
+        again = false;
+        const batch = [...clients].filter((c) => c.auth && c.token);
+        const live: Promise<void>[] = [];
+        if (!batch.length) continue;
+        const outcomes = await ctx.store.read(async (r) => {
+          const verdicts: { c: Client; auth?: AuthContext; error?: unknown; seq?: number | null; page?: PullPage }[] = [];
+          for (const c of batch) {
+            try {
+              verdicts.push({ c, auth: await authenticateWith(ctx, r, c.token!) });
+            } catch (error) {
+              verdicts.push({ c, error });
+            }
+          }
+          // Per scope: the newest visible seq after the least-informed socket of that scope.
+          const groups = new Map<string, { scope: ScopeKey; after: number; seq: number | null }>();
+          for (const v of verdicts) {
+            if (!v.auth) continue;
+            const scope = scopeKeyOf(v.auth);
+            const key = JSON.stringify(scope);
+            const g = groups.get(key);
+            if (!g) groups.set(key, { scope, after: v.c.lastSeq, seq: null });
+            else g.after = Math.min(g.after, v.c.lastSeq);
+          }
+          for (const g of groups.values()) g.seq = await r.latestVisibleSeq(g.scope, g.after);
+          // Live tail: one page per (scope, cursor) for followers with something new, read in this same snapshot.
+          const pages = new Map<string, PullPage | null>();
+          for (const v of verdicts) {
+            if (!v.auth) continue;
+            const scope = scopeKeyOf(v.auth);
+            v.seq = groups.get(JSON.stringify(scope))!.seq;
+            if (v.c.follow === null || v.seq === null || v.seq <= v.c.lastSeq || v.seq <= v.c.follow) continue;
+            const key = `${JSON.stringify(scope)}@${v.c.follow}`;
+            if (!pages.has(key)) {
+              const page = await r.pull(scope, v.c.follow, SYNC_LIMITS.liveFrameChanges, SYNC_LIMITS.liveFrameBytes, v.c.follow);
+              pages.set(key, page.hasMore || v.c.follow > page.head ? null : page);
+            }
+            v.page = pages.get(key) ?? undefined;
+          }
+          return verdicts;
+        });
+        for (const v of outcomes) {
+          if (!clients.has(v.c)) continue;
+          if (v.error !== undefined) {
+            fail(v.c, v.error);
+            continue;
+          }
+          v.c.auth = v.auth!;
+          if (v.seq === null || v.seq === undefined || v.seq <= v.c.lastSeq) continue;
+          v.c.lastSeq = v.seq;
+          if (v.page && v.c.follow !== null) live.push(deliver(v.c, v.auth!, v.c.follow, v.page, v.seq));
+          else send(v.c, { type: 'poke', seq: v.seq });
         }
-        const scope = scopeKeyOf(c.auth);
-        const seq = await ctx.store.read((r) => r.latestVisibleSeq(scope, c.lastSeq));
-        if (seq !== null && seq > c.lastSeq) {
-          c.lastSeq = seq;
-          send(c, { type: 'poke', seq });
-        }
-      } while (c.again && clients.has(c));
+        await Promise.all(live.splice(0));
+      } while (again);
     } catch (e) {
-      ctx.log.warn({ err: e }, 'websocket poke check failed');
+      ctx.log.warn({ err: e }, 'websocket poke round failed');
     } finally {
-      c.busy = false;
+      busy = false;
     }
   };
 
@@ -145,12 +212,16 @@ export function registerSyncSocket(app: FastifyInstance, ctx: HubContext): Socke
     const frame = wsClientFrame.safeParse(parsed);
     if (!frame.success) return sendError(c, HubErrorCode.badRequest, 'Unknown or malformed frame (expected {type:"auth",token} or {type:"ping"})');
     if (frame.data.type === 'ping') return send(c, { type: 'pong' });
+    if (frame.data.type === 'follow') {
+      // A cursor of another hub, or ahead of this one, gets pokes only: its pull will tell the client.
+      c.follow = frame.data.hubId === ctx.store.hubId ? frame.data.cursor : null;
+      if (c.follow !== null && c.auth) void round();
+      return;
+    }
     await authWith(c, frame.data.token);
   };
 
-  const unsubscribe = ctx.notifier.subscribe(() => {
-    for (const c of clients) if (c.auth) void check(c);
-  });
+  const unsubscribe = ctx.notifier.subscribe(() => round());
   app.addHook('onClose', async () => unsubscribe());
 
   app.route({
@@ -158,7 +229,7 @@ export function registerSyncSocket(app: FastifyInstance, ctx: HubContext): Socke
     url: '/sync/ws',
     handler: async (_req, reply) => reply.code(426).header('upgrade', 'websocket').send(errorBody(HubErrorCode.upgradeRequired, 'Connect with a WebSocket upgrade')),
     wsHandler: (socket, req) => {
-      const c: Client = { socket, auth: null, token: null, lastSeq: 0, authTimer: null, expiryTimer: null, busy: false, again: false };
+      const c: Client = { socket, auth: null, token: null, lastSeq: 0, follow: null, authTimer: null, expiryTimer: null };
       clients.add(c);
       socket.on('close', () => {
         clearTimers(c);

@@ -111,6 +111,11 @@ export type PushValue = z.infer<typeof pushValue>;
 export const wsClientFrame = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('auth'), token: z.string().min(1).max(2048) }),
   z.strictObject({ type: z.literal('ping') }),
+  /**
+   * Live tail (docs/sync.md §10): "my replica holds everything up to `cursor` of hub
+   * `hubId`; send what follows as `changes` frames". Sent after every pull run.
+   */
+  z.strictObject({ type: z.literal('follow'), cursor: cursorSchema, hubId: z.string().min(1).max(64) }),
 ]);
 export type WsClientFrame = z.infer<typeof wsClientFrame>;
 
@@ -119,6 +124,13 @@ export const wsServerFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hello'), seq: z.number().int().nonnegative(), hubId: z.string() }),
   /** The log advanced with something you may see, up to `seq`: pull. */
   z.object({ type: z.literal('poke'), seq: z.number().int().nonnegative() }),
+  /**
+   * Live tail for a socket that sent `follow`: exactly the page `POST /sync/pull`
+   * with `cursor: from` would answer (complete: no `hasMore`), authorized and audited
+   * the same way. Apply it only if your stored cursor equals `from` and `hubId` is
+   * your hub's; otherwise treat it as a poke.
+   */
+  z.object({ type: z.literal('changes'), from: cursorSchema, hubId: z.string(), changes: z.array(changeSchema), cursor: cursorSchema }),
   z.object({ type: z.literal('pong') }),
   z.object({ type: z.literal('error'), error: errorShape }),
 ]);

@@ -141,6 +141,47 @@ describe('sync client ↔ hub', () => {
     expect(ws.replica.sqlite.prepare("SELECT count(*) AS n FROM messages WHERE conversation_id = 'v-zhao-fever'").get()).toEqual({ n: 0 });
   });
 
+  it('live tail: a new message arrives on the socket and is applied without a pull; a frame that does not fit the cursor falls back to a pull', async () => {
+    const h = tempDir('lantern-hub-');
+    const hub = await hubAt(h.dir);
+    cleanups.push(async () => {
+      await hub.close();
+      h.cleanup();
+    });
+    const t = tempDir('lantern-sync-');
+    // No polling within the test: only the socket can bring changes.
+    const ws = await createWorkstation({ dataDir: t.dir, keyStore: createStaticKeyStore(randomBytes(32), true), appVersion: 't', hubUrl: hub.url, sync: { pollMs: 600_000 } });
+    cleanups.push(async () => {
+      await ws.close();
+      t.cleanup();
+    });
+    const client = createClient(contract, { invoke: ws.dispatch });
+    await client.sync.login({ username: 'agent', password: 'agent-demo' });
+    await settle(ws);
+    const wid = (ws.replica.sqlite.prepare("SELECT value FROM sync_state WHERE key = 'workstation_id'").get() as { value: string }).value;
+    const pulls = async (via: 'live' | 'pull') =>
+      (await hub.store.read((r) => r.auditPage(0, 100_000))).filter((a) => a.action === 'sync.pull' && a.workstationId === wid && (a.detail as { via?: string }).via === (via === 'live' ? 'live' : undefined)).length;
+    await expect.poll(async () => (await pulls('live')) + (await pulls('pull'))).toBeGreaterThan(0);
+    const httpBefore = await pulls('pull');
+    const message = (id: string) => ws.replica.sqlite.prepare('SELECT body FROM messages WHERE id = ?').get(id);
+
+    await hub.write((tx) => ingestInbound(tx, { conversationId: 'v-zhao-fever', messageId: 'live-1', body: '退烧了吗？还在38.5', authorName: '赵磊家长', at: Date.now() }, { at: Date.now() }));
+    await expect.poll(() => message('live-1'), { timeout: 5000 }).toEqual({ body: '退烧了吗？还在38.5' });
+    expect(await pulls('live')).toBeGreaterThanOrEqual(1);
+    expect(await pulls('pull')).toBe(httpBefore);
+    const cursor = Number((ws.replica.sqlite.prepare("SELECT value FROM sync_state WHERE key = 'cursor'").get() as { value: string }).value);
+    expect(cursor).toBe(await hub.store.read((r) => r.latestVisibleSeq({ userId: 'u-agent', supervisor: false }, 0)));
+
+    // The replica's cursor no longer matches what the hub believes (a page applied elsewhere, a restore…):
+    // the next frame does not fit, so the client pulls — and still ends up complete.
+    ws.replica.sqlite.prepare("UPDATE sync_state SET value = ? WHERE key = 'cursor'").run(String(cursor - 1));
+    await hub.write((tx) => ingestInbound(tx, { conversationId: 'v-zhao-fever', messageId: 'live-2', body: '现在39度了', authorName: '赵磊家长', at: Date.now() }, { at: Date.now() }));
+    await expect.poll(() => message('live-2'), { timeout: 5000 }).toEqual({ body: '现在39度了' });
+    await expect.poll(() => pulls('pull'), { timeout: 5000 }).toBeGreaterThan(httpBefore);
+    await settle(ws);
+    expect(ws.replica.sqlite.prepare("SELECT count(*) AS n FROM messages WHERE id IN ('live-1','live-2')").get()).toEqual({ n: 2 });
+  });
+
   it('re-syncs from 0 when the hub was replaced, keeping unsent work', async () => {
     const h1 = tempDir('lantern-hub-');
     const h2 = tempDir('lantern-hub-');

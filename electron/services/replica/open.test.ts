@@ -42,6 +42,21 @@ describe('encrypted replica', () => {
     expect(readFileSync(path).includes(Buffer.from('CREATE TABLE'))).toBe(false);
   });
 
+  it('refetchable writes skip the fsync for that transaction only, and FULL comes back even when the write throws', () => {
+    const { path, key } = setup();
+    const r = openReplica({ path, key, create: true });
+    const sync = () => r.sqlite.pragma('synchronous', { simple: true });
+    expect(r.refetchable(() => sync())).toBe(1); // NORMAL inside
+    expect(sync()).toBe(2);
+    expect(() =>
+      r.refetchable(() => {
+        throw new Error('page rejected');
+      }),
+    ).toThrow('page rejected');
+    expect(sync()).toBe(2); // FULL again for everything the user is told is saved
+    r.close();
+  });
+
   it('reopens with the key and reads rows back; text is not in the file', () => {
     const { path, key } = setup();
     seedOne(path, key);

@@ -19,6 +19,12 @@ export interface Replica {
   readonly schemaVersion: number;
   integrityCheck(): { integrity: string[]; cipherIntegrity: string[]; ok: boolean };
   rekey(newKey: Buffer): void;
+  /**
+   * Runs `write` (a transaction) without waiting for the disk: for data the hub can
+   * give again, and only when the same transaction also moves the sync cursor (see
+   * OPERATING_PRAGMAS). Never for anything a user was told is saved.
+   */
+  refetchable<T>(write: () => T): T;
   close(): void;
 }
 
@@ -73,6 +79,12 @@ function readHeader(path: string): Buffer {
  * - synchronous=FULL: in WAL mode NORMAL can lose the last transactions on power
  *   loss. A queued reply is "acknowledged" to the nurse the moment it is written,
  *   so we pay one extra fsync per commit to make that promise true.
+ *   The one exception is `refetchable`: a page pulled from the hub commits together
+ *   with the cursor that says it was applied, so if power loss takes the page it also
+ *   takes the cursor back and the page is simply pulled again. Those commits skip the
+ *   fsync (synchronous=NORMAL for that transaction only). The WAL stays ordered: the
+ *   next FULL commit makes everything before it durable, and a lost tail never holds
+ *   a FULL commit. This is what lets a live replica follow a busy hub.
  * - secure_delete=ON: recalled messages are overwritten, not left in free pages.
  * - foreign_keys=ON, busy_timeout so a second connection waits instead of failing.
  */
@@ -152,6 +164,14 @@ export function openReplica(opts: OpenReplicaOptions): Replica {
       sqlite.pragma('wal_checkpoint(TRUNCATE)');
       const cipherIntegrity = verifyPageHmacs(path, currentKey);
       return { integrity, cipherIntegrity, ok: integrity.length === 1 && integrity[0] === 'ok' && cipherIntegrity.length === 0 };
+    },
+    refetchable<T>(write: () => T): T {
+      sqlite.pragma('synchronous=NORMAL');
+      try {
+        return write();
+      } finally {
+        sqlite.pragma('synchronous=FULL');
+      }
     },
     rekey(newKey: Buffer) {
       // SQLite3MultipleCiphers cannot rekey in WAL mode: leave WAL (after a full

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { wsServerFrame, type Change, type LoginValue, type MeValue } from '../../../shared/sync/protocol';
+import { wsServerFrame, type Change, type LoginValue, type MeValue, type PullValue } from '../../../shared/sync/protocol';
 import { SYNC_LIMITS } from '../../../shared/sync/limits';
 import type { ErrorShape } from '../../../shared/contract/result';
 import type { Replica } from '../replica/open';
@@ -11,6 +11,8 @@ import { markRejected, recordResults, takeBatch, takeOne } from './push';
 import { readState, STATE, writeState } from './state';
 import { markStored, queuedUploads } from '../attachments/store';
 import type { MutationEnvelope } from '../../../shared/sync/mutations';
+
+type LiveFrame = { from: number; hubId: string; changes: Change[]; cursor: number };
 
 export type SyncStatus = 'signed_out' | 'offline' | 'syncing' | 'online' | 'error';
 
@@ -70,6 +72,10 @@ export class SyncClient {
   private pollTimer: ReturnType<typeof setInterval> | null = null;
   private ws: WebSocket | null = null;
   private wsFailures = 0;
+  /** The `auth` frame went out on the current socket (a `follow` must come after it). */
+  private wsAuthed = false;
+  /** Live-tail frames received and not yet applied (applied together, see onLive). */
+  private live: LiveFrame[] = [];
   private wsTimer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
 
@@ -256,7 +262,6 @@ export class SyncClient {
       this.failures = 0;
       this.status = 'online';
       this.error = null;
-      writeState(this.replica, STATE.lastSyncAt, String(this.now()));
     } catch (e) {
       this.onFailure(e);
     }
@@ -371,32 +376,100 @@ export class SyncClient {
   private async pullPages(): Promise<void> {
     const limit = Math.min(this.opts.pullLimit ?? SYNC_LIMITS.defaultPullLimit, SYNC_LIMITS.maxPullLimit);
     let cursor = Number(readState(this.replica, STATE.cursor) ?? '0');
-    // Every page of this run is applied before the next is asked for, so the hub may
-    // skip row versions this run has already seen an earlier one of (docs/sync.md §4).
+    // Pages of this run are applied strictly in order, so the hub may skip row versions
+    // this run has already got an earlier one of (docs/sync.md §4).
     const from = cursor;
     const first = readState(this.replica, STATE.initialDone) !== '1';
     if (first) this.initial = { pulled: 0, total: this.hubHead };
+    const fetch = async (at: number, hubId: string | null) => this.http.pull(await this.token(), at, limit, hubId, from);
+    let next = fetch(cursor, readState(this.replica, STATE.hubId));
     for (;;) {
-      const page = await this.http.pull(await this.token(), cursor, limit, readState(this.replica, STATE.hubId), from);
-      // Data, cursor and hub id commit together: a crash repeats the page, never skips it.
-      this.replica.sqlite
-        .transaction(() => {
-          const stats = applyChanges(this.replica, page.changes);
-          for (const id of stats.touchedConversations) this.touched.add(id);
-          writeState(this.replica, STATE.cursor, String(page.cursor));
-          writeState(this.replica, STATE.hubId, page.hubId);
-          if (!page.hasMore && first) writeState(this.replica, STATE.initialDone, '1');
-        })
-        .immediate();
+      const page = await next;
+      // Pipelined: the hub prepares page N+1 while this replica applies page N. If applying
+      // fails, the run ends here and the page asked for ahead is dropped unseen.
+      const ahead = page.hasMore ? fetch(page.cursor, page.hubId) : null;
+      ahead?.catch(() => undefined);
+      // Let the request leave before the (synchronous) apply holds this thread.
+      if (ahead) await new Promise((r) => setImmediate(r));
+      this.applyPage(page, first);
       cursor = page.cursor;
-      if (page.changes.length) {
-        this.version++;
-        this.opts.onApplied?.(page.changes);
-      }
       if (this.initial) this.initial = { pulled: this.initial.pulled + page.changes.length, total: this.hubHead };
-      if (!page.hasMore) break;
+      if (!ahead) break;
+      next = ahead;
     }
     this.initial = null;
+    this.sendFollow();
+  }
+
+  /** Data, cursor and hub id commit together: a crash repeats the page, never skips it. */
+  private applyPage(page: PullValue, first: boolean): void {
+    // Refetchable: the cursor commits with the data, so a page lost to power failure is pulled again.
+    this.replica.refetchable(() =>
+      this.replica.sqlite
+      .transaction(() => {
+        const stats = applyChanges(this.replica, page.changes);
+        for (const id of stats.touchedConversations) this.touched.add(id);
+        writeState(this.replica, STATE.cursor, String(page.cursor));
+        writeState(this.replica, STATE.hubId, page.hubId);
+        if (!page.hasMore && first) writeState(this.replica, STATE.initialDone, '1');
+        // Same commit: a live replica pays one fsync per page, not two.
+        if (!page.hasMore) writeState(this.replica, STATE.lastSyncAt, String(this.now()));
+      })
+      .immediate(),
+    );
+    if (page.changes.length) {
+      this.version++;
+      this.opts.onApplied?.(page.changes);
+    }
+  }
+
+  /** Live tail: tell the hub where this replica stands, so new changes come on the socket (docs/sync.md §10). */
+  private sendFollow(): void {
+    const ws = this.ws;
+    const hubId = readState(this.replica, STATE.hubId);
+    if (!ws || ws.readyState !== WebSocket.OPEN || !this.wsAuthed || !hubId || readState(this.replica, STATE.initialDone) !== '1') return;
+    ws.send(JSON.stringify({ type: 'follow', cursor: Number(readState(this.replica, STATE.cursor) ?? '0'), hubId }));
+  }
+
+  /**
+   * A live-tail page. Frames that arrive together (a busy hub, a slow disk) are
+   * applied in ONE transaction, so a replica that falls behind catches up with one
+   * commit instead of one per frame. A frame is applied only when it continues
+   * exactly from this replica's cursor on this hub and no cycle is running (a cycle's
+   * own pull could be half-way); anything else is a poke. Pushes still go by HTTP.
+   */
+  private onLive(frame: LiveFrame): void {
+    this.hubHead = Math.max(this.hubHead ?? 0, frame.cursor);
+    this.live.push(frame);
+    if (this.live.length === 1) setImmediate(() => this.flushLive());
+  }
+
+  private flushLive(): void {
+    const frames = this.live.splice(0);
+    if (this.stopped || !frames.length) return;
+    let cursor = Number(readState(this.replica, STATE.cursor) ?? '0');
+    const fits = !this.running && readState(this.replica, STATE.initialDone) === '1';
+    const hubId = readState(this.replica, STATE.hubId);
+    const chain: LiveFrame[] = [];
+    let gap = false;
+    for (const f of frames) {
+      if (f.cursor <= cursor) continue; // already have it
+      if (!fits || f.from !== cursor || f.hubId !== hubId) {
+        gap = true;
+        break;
+      }
+      chain.push(f);
+      cursor = f.cursor;
+    }
+    if (chain.length) {
+      try {
+        this.applyPage({ hubId: hubId!, changes: chain.flatMap((f) => f.changes), cursor, hasMore: false }, false);
+      } catch (e) {
+        this.log('warn', 'live page not applied; pulling instead', e);
+        gap = true;
+      }
+    }
+    if (gap) this.kick();
   }
 
   private connectWs() {
@@ -404,9 +477,14 @@ export class SyncClient {
     const url = this.http.baseUrl.replace(/^http/, 'ws') + '/sync/ws';
     const ws = new WebSocket(url, { handshakeTimeout: 10_000 });
     this.ws = ws;
+    this.wsAuthed = false;
     ws.on('open', () => {
       void this.token()
-        .then((token) => ws.send(JSON.stringify({ type: 'auth', token })))
+        .then((token) => {
+          ws.send(JSON.stringify({ type: 'auth', token }));
+          this.wsAuthed = true;
+          this.sendFollow();
+        })
         .catch(() => ws.terminate());
     });
     ws.on('message', (raw) => {
@@ -418,6 +496,11 @@ export class SyncClient {
       }
       const frame = wsServerFrame.safeParse(json);
       if (!frame.success) return;
+      if (frame.data.type === 'changes') {
+        this.wsFailures = 0;
+        this.onLive(frame.data);
+        return;
+      }
       if (frame.data.type === 'hello' || frame.data.type === 'poke') {
         this.wsFailures = 0;
         this.hubHead = Math.max(this.hubHead ?? 0, frame.data.seq);

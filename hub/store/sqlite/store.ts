@@ -60,8 +60,18 @@ function makeTx(db: Db, sqlite: Database.Database): StoreTx {
   const scopeParams = (k: ScopeKey) => ({ u: k.userId, sup: k.supervisor ? 1 : 0 });
 
   const one = <T>(rows: T[]): T | null => rows[0] ?? null;
-  const teamIdsOf = async (userId: string) =>
-    db.select({ teamId: s.teamMembers.teamId }).from(s.teamMembers).where(eq(s.teamMembers.userId, userId)).orderBy(asc(s.teamMembers.teamId)).all().map((r) => r.teamId);
+  // The per-request path (every authorized request and every socket round reads the
+  // session, user, workstation and teams; every audited read appends to the chain) runs
+  // on statements prepared once, not rebuilt and re-prepared per call.
+  const id = sql.placeholder('id');
+  const hot = {
+    teamIds: db.select({ teamId: s.teamMembers.teamId }).from(s.teamMembers).where(eq(s.teamMembers.userId, id)).orderBy(asc(s.teamMembers.teamId)).prepare(),
+    user: db.select().from(s.users).where(eq(s.users.id, id)).prepare(),
+    workstation: db.select().from(s.workstations).where(eq(s.workstations.id, id)).prepare(),
+    session: db.select().from(s.sessions).where(eq(s.sessions.id, id)).prepare(),
+    auditHead: db.select().from(s.auditLog).orderBy(sql`${s.auditLog.id} DESC`).limit(1).prepare(),
+  };
+  const teamIdsOf = async (userId: string) => hot.teamIds.all({ id: userId }).map((r) => r.teamId);
 
   return {
     ...qaMethods(db, sqlite),
@@ -73,8 +83,8 @@ function makeTx(db: Db, sqlite: Database.Database): StoreTx {
     async getMeta(key) {
       return one(db.select().from(s.meta).where(eq(s.meta.key, key)).all())?.value ?? null;
     },
-    async getUserById(id) {
-      return one(db.select().from(s.users).where(eq(s.users.id, id)).all());
+    async getUserById(userId) {
+      return hot.user.get({ id: userId }) ?? null;
     },
     async getUserByUsername(username) {
       return one(db.select().from(s.users).where(eq(s.users.username, username.toLowerCase())).all());
@@ -98,14 +108,14 @@ function makeTx(db: Db, sqlite: Database.Database): StoreTx {
     async listTeams() {
       return db.select().from(s.teams).orderBy(asc(s.teams.id)).all();
     },
-    async getWorkstation(id) {
-      return one(db.select().from(s.workstations).where(eq(s.workstations.id, id)).all());
+    async getWorkstation(workstationId) {
+      return hot.workstation.get({ id: workstationId }) ?? null;
     },
     async listWorkstations() {
       return db.select().from(s.workstations).orderBy(asc(s.workstations.id)).all();
     },
-    async getSession(id) {
-      return one(db.select().from(s.sessions).where(eq(s.sessions.id, id)).all());
+    async getSession(sessionId) {
+      return hot.session.get({ id: sessionId }) ?? null;
     },
     async getRefreshToken(tokenHash) {
       return one(db.select().from(s.refreshTokens).where(eq(s.refreshTokens.tokenHash, tokenHash)).all());
@@ -305,7 +315,7 @@ function makeTx(db: Db, sqlite: Database.Database): StoreTx {
     },
 
     async auditHead() {
-      return one(db.select().from(s.auditLog).orderBy(sql`${s.auditLog.id} DESC`).limit(1).all()) as AuditRow | null;
+      return (hot.auditHead.get() ?? null) as AuditRow | null;
     },
     async auditPage(afterId, limit) {
       return db.select().from(s.auditLog).where(gt(s.auditLog.id, afterId)).orderBy(asc(s.auditLog.id)).limit(limit).all() as AuditRow[];

@@ -1,0 +1,80 @@
+/**
+ * One worker thread of the delivery benchmark: hosts a share of the K workstations
+ * (real replicas, real sync clients over loopback) and reports, for every benchmark
+ * message, when its page committed in each replica. Clock: timeOrigin + now(), the
+ * same epoch-based high-resolution clock the main thread stamps acceptance with.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parentPort, workerData } from 'node:worker_threads';
+import { createWorkstation, type Workstation } from '../electron/services/workstation';
+import { createStaticKeyStore } from '../electron/services/replica/keystore';
+
+export interface DeliveryWorkerData {
+  hubUrl: string;
+  root: string;
+  first: number;
+  count: number;
+  prefix: string;
+}
+export type DeliveryWorkerMessage = { type: 'ready' } | { type: 'seen'; seen: [string, number, number][] } | { type: 'closed' } | { type: 'error'; message: string };
+
+const data = workerData as DeliveryWorkerData;
+const port = parentPort!;
+const clock = () => performance.timeOrigin + performance.now();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pending: [string, number, number][] = [];
+const post = (m: DeliveryWorkerMessage) => port.postMessage(m);
+const flush = setInterval(() => {
+  if (pending.length) post({ type: 'seen', seen: pending.splice(0) });
+}, 50);
+
+async function settle(ws: Workstation) {
+  for (;;) {
+    ws.sync!.kick();
+    await ws.sync!.idle();
+    const s = ws.sync!.snapshot();
+    if (s.status === 'online' && s.queued === 0) return;
+    await sleep(20);
+  }
+}
+
+const stations: Workstation[] = [];
+try {
+  for (let i = data.first; i < data.first + data.count; i++) {
+    const ws = await createWorkstation({
+      dataDir: join(data.root, `${data.prefix}-${i}`),
+      keyStore: createStaticKeyStore(randomBytes(32), true),
+      appVersion: 'bench',
+      hubUrl: data.hubUrl,
+      sync: {
+        pollMs: 60_000,
+        pullLimit: 1000,
+        onApplied: (changes) => {
+          const t = clock();
+          for (const c of changes) if (c.entity === 'message' && c.id.startsWith('dl-')) pending.push([c.id, i, t]);
+        },
+      },
+    });
+    // agent2's scope is small (a few demo conversations), so K replicas start fast.
+    const r = await ws.dispatch('sync.login', { username: 'agent2', password: 'agent2-demo' });
+    if (!r.ok) throw new Error(r.error.code);
+    stations.push(ws);
+  }
+  await Promise.all(stations.map((s) => settle(s)));
+  post({ type: 'ready' });
+} catch (e) {
+  post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+}
+
+port.on('message', (m: { type: 'close' }) => {
+  if (m.type !== 'close') return;
+  void (async () => {
+    clearInterval(flush);
+    if (pending.length) post({ type: 'seen', seen: pending.splice(0) });
+    for (const s of stations) await s.close();
+    post({ type: 'closed' });
+    port.close();
+  })();
+});
