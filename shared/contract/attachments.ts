@@ -1,14 +1,10 @@
 import { z } from 'zod';
 import { domain, method } from './define';
 import { idSchema } from '../domain/types';
+import { MAX_ATTACHMENT_BYTES } from './limits';
 
-/** Largest file an agent may attach (the hub's default channel limit is the same). */
-export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
-/** Files per reply. */
-export const MAX_ATTACHMENTS_PER_MESSAGE = 5;
-/** What may be attached, decided by the file's content (not its name): images and PDF. */
-export const ATTACHMENT_MIMES = ['image/png', 'image/jpeg', 'image/webp', 'application/pdf'] as const;
-export type AttachmentMime = (typeof ATTACHMENT_MIMES)[number];
+// The plain limits live in a zod-free module (the renderer imports them without the schemas).
+export { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_MESSAGE, ATTACHMENT_MIMES, type AttachmentMime } from './limits';
 
 export const attachmentMetaSchema = z.object({
   id: idSchema,

@@ -26,3 +26,49 @@ export function createClient<C extends AnyContract>(contract: C, bridge: Lantern
   }
   return Object.freeze(client) as unknown as Client<C>;
 }
+
+/** Domain and method names as `mergeDomains` accepts them. */
+const NAME = /^[a-z][a-zA-Z]*$/;
+/**
+ * Names that look like contract names but that JavaScript itself asks objects for:
+ * `await client` / `Promise.resolve(domain)` probe `then`, JSON.stringify probes `toJSON`,
+ * and Object.prototype's own members. They are never domains or methods.
+ */
+const RESERVED = new Set(['then', 'catch', 'finally', 'toJSON', 'constructor', 'valueOf', 'toString', 'toLocaleString', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable']);
+
+function namesProxy<T>(make: (name: string) => T): Record<string, T> {
+  const made = new Map<string, T>();
+  return new Proxy(Object.create(null) as Record<string, T>, {
+    get(_target, key) {
+      if (typeof key !== 'string' || !NAME.test(key) || RESERVED.has(key)) return undefined;
+      let v = made.get(key);
+      if (v === undefined) {
+        v = make(key);
+        made.set(key, v);
+      }
+      return v;
+    },
+    set: () => false,
+    defineProperty: () => false,
+    deleteProperty: () => false,
+  });
+}
+
+/**
+ * The same typed client without the contract's runtime schemas: the contract is only a
+ * type here (`import type`), and `client.<domain>.<method>` is made on first use as a
+ * call of `"<domain>.<method>"` over the bridge. Nothing of zod or the schemas ends up
+ * in the caller's bundle. The other side (the dispatcher) validates every input and
+ * answers an unknown name with `contract.unknown_method`, exactly as for a bad input —
+ * so a name outside the contract cannot do more than with `createClient`. Domain and
+ * method objects are created once per name, so they are stable (usable as props and
+ * hook dependencies), and the client cannot be modified.
+ */
+export function createContractlessClient<C extends AnyContract>(bridge: LanternBridge): Client<C> {
+  return namesProxy((domainName) =>
+    namesProxy((methodName) => {
+      const full = `${domainName}.${methodName}`;
+      return (input?: unknown) => bridge.invoke(full, input ?? {});
+    }),
+  ) as unknown as Client<C>;
+}

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { domain, method } from './define';
 import { deliveryStatusSchema, idSchema } from '../domain/types';
-import { attachmentMetaSchema, MAX_ATTACHMENTS_PER_MESSAGE } from './attachments';
-
-export const MAX_MESSAGE_CHARS = 4000;
+import { attachmentMetaSchema } from './attachments';
+import { MAX_ATTACHMENTS_PER_MESSAGE, MAX_MESSAGE_CHARS } from './limits';
+// Zod-free, so the renderer can import it without the schemas.
+export { MAX_MESSAGE_CHARS } from './limits';
 
 export const messageSchema = z.object({
   id: idSchema,

@@ -7,33 +7,40 @@ import type { ConversationStatus, Language, Priority } from '../../../shared/dom
 import type { LanternClient } from '../lib/client';
 import { changeLanguage } from '../i18n';
 import { EMPTY_FILTER, Inbox, type InboxFilter } from '../inbox/Inbox';
-import { ConversationView } from '../conversation/ConversationView';
 import type { ComposerMode } from '../conversation/Composer';
-import { KnowledgePanel } from '../knowledge/KnowledgePanel';
 import { useEngine } from '../knowledge/useEngine';
 import { engineInput } from '../knowledge/engineInput';
 import type { Action, Card } from '../../../shared/engine';
-import { PatientPanel } from '../context/PatientPanel';
 import { ErrorBanner } from './ErrorBanner';
 import { SidePanel } from './SidePanel';
 import { TopBar } from './TopBar';
 import { useSync } from './useSync';
 import { RejectedPanel } from './RejectedPanel';
 import { notifyArrivals } from './notify';
+import { firstPageInput, takePrefetchedFirstPage } from './firstPage';
 import { PageTabs } from '../supervisor/PageTabs';
 
 // Loaded on first use: the agent's inbox paints without the charting, terminal and supervisor code.
+// The open conversation (timeline, composer, attachments) and the side panels are loaded
+// right after the inbox's first frame (see `inboxShown`), so they are there by the first click.
+const loadConversationView = () => import('../conversation/ConversationView');
+const loadKnowledgePanel = () => import('../knowledge/KnowledgePanel');
+const loadPatientPanel = () => import('../context/PatientPanel');
+const ConversationView = lazy(() => loadConversationView().then((m) => ({ default: m.ConversationView })));
+const KnowledgePanel = lazy(() => loadKnowledgePanel().then((m) => ({ default: m.KnowledgePanel })));
+const PatientPanel = lazy(() => loadPatientPanel().then((m) => ({ default: m.PatientPanel })));
 const DiagnosticsConsole = lazy(() => import('../console/DiagnosticsConsole').then((m) => ({ default: m.DiagnosticsConsole })));
 const SupervisorView = lazy(() => import('../supervisor/SupervisorView').then((m) => ({ default: m.SupervisorView })));
 
 interface Props {
   client: LanternClient;
   mode: 'demo' | 'hub';
+  /** The signed-in user's role, from the session the shell keeps current. */
+  role: string;
   onLock: () => void;
 }
 
 const SEARCH_DELAY_MS = 150;
-const FIRST_PAGE = 100;
 
 function toContractFilter(f: InboxFilter): ConversationFilter {
   return {
@@ -48,7 +55,7 @@ function toContractFilter(f: InboxFilter): ConversationFilter {
   };
 }
 
-export function App({ client, mode, onLock }: Props) {
+export function App({ client, mode, role, onLock }: Props) {
   const { t, i18n } = useTranslation();
   const [filter, setFilter] = useState<InboxFilter>(EMPTY_FILTER);
   const [debouncedFilter, setDebouncedFilter] = useState<InboxFilter>(EMPTY_FILTER);
@@ -83,7 +90,8 @@ export function App({ client, mode, onLock }: Props) {
     // The first screenful at once, then the rest: a 10,000-conversation inbox shows its
     // top (urgent first) immediately instead of after the whole list has crossed the bridge.
     const filter = toContractFilter(debouncedFilter);
-    const first = await call(client.conversations.list({ filter, limit: FIRST_PAGE, offset: 0 }));
+    const input = firstPageInput(filter);
+    const first = await call(takePrefetchedFirstPage(input) ?? client.conversations.list(input));
     if (!first) {
       setInboxShown(true);
       return;
@@ -106,10 +114,19 @@ export function App({ client, mode, onLock }: Props) {
   }, [refreshInbox]);
 
   useEffect(() => {
+    if (!inboxShown) return;
+    void loadConversationView();
+    void loadKnowledgePanel();
+    void loadPatientPanel();
+  }, [inboxShown]);
+
+  // Calls the first screen does not need wait for it, so the inbox's first page crosses the bridge alone.
+  useEffect(() => {
+    if (!inboxShown) return;
     void call(client.users.list()).then((u) => {
       if (u) setUsers(u.users);
     });
-  }, [call, client]);
+  }, [call, client, inboxShown]);
 
   const refreshConversation = useCallback(
     async (id: string) => {
@@ -184,10 +201,6 @@ export function App({ client, mode, onLock }: Props) {
 
   const [draft, setDraft] = useState<{ body: string; mode: ComposerMode }>({ body: '', mode: 'reply' });
   const [insertRequest, setInsertRequest] = useState<{ text: string; nonce: number } | null>(null);
-  const [role, setRole] = useState<string>('agent');
-  useEffect(() => {
-    void client.session.info().then((r) => r.ok && r.value.user && setRole(r.value.user.role));
-  }, [client]);
   const suggestInput = useMemo(
     () => (selectedId ? engineInput({ draft: draft.mode === 'reply' ? draft.body : '', timeline, profile, role, language: i18n.language }) : null),
     [selectedId, draft, timeline, profile, role, i18n.language],
@@ -207,12 +220,14 @@ export function App({ client, mode, onLock }: Props) {
   const [consoleAllowed, setConsoleAllowed] = useState(false);
   const [showConsole, setShowConsole] = useState(false);
   useEffect(() => {
+    if (!inboxShown) return;
     void client.console.info().then((r) => setConsoleAllowed(r.ok && r.value.allowed));
-  }, [client, role]);
+  }, [client, role, inboxShown]);
   const snap = useSync(
     client,
     () => void afterChange(),
     (arrived) => notifyArrivals(arrived, { dnd, t, onOpen: (id) => void select(id) }),
+    inboxShown,
   );
 
   const summary = useMemo(() => items.find((c) => c.id === selectedId) ?? selected, [items, selectedId, selected]);
@@ -245,48 +260,87 @@ export function App({ client, mode, onLock }: Props) {
       ) : null}
       <main className="workspace" hidden={page === 'supervisor'}>
         <Inbox items={items} total={total} tags={tags} selectedId={selectedId} filter={filter} onFilter={setFilter} onSelect={onSelectRow} />
-        <ConversationView
-          conversation={selectedId ? (selected ?? summary) : null}
-          timeline={timeline}
-          users={users}
-          onSend={send}
-          attachments={client.attachments}
-          onRecall={(id) => void act(client.messages.recall({ id }))}
-          onCancel={(id) => void act(client.messages.cancelQueued({ id }))}
-          onAssign={(assigneeId) => selectedId && void act(client.conversations.assign({ id: selectedId, assigneeId }))}
-          onStatus={(status: ConversationStatus, snoozeUntil?: number) => selectedId && void act(client.conversations.setStatus({ id: selectedId, status, ...(snoozeUntil ? { snoozeUntil } : {}) }))}
-          onPriority={(priority: Priority) => selectedId && void act(client.conversations.setPriority({ id: selectedId, priority }))}
-          onTags={(next) => selectedId && void act(client.conversations.setTags({ id: selectedId, tags: next }))}
-          loadDraft={loadDraft}
-          saveDraft={saveDraft}
-          searchCanned={searchCanned}
-          onDraftChange={onDraftChange}
-          insertRequest={insertRequest}
-          compliance={draft.mode === 'reply' ? (engine.result?.compliance ?? []) : []}
-        />
+        {selectedId ? (
+          <Suspense fallback={<ConversationLoading />}>
+            <ConversationView
+              conversation={selected ?? summary}
+              timeline={timeline}
+              users={users}
+              onSend={send}
+              attachments={client.attachments}
+              onRecall={(id) => void act(client.messages.recall({ id }))}
+              onCancel={(id) => void act(client.messages.cancelQueued({ id }))}
+              onAssign={(assigneeId) => selectedId && void act(client.conversations.assign({ id: selectedId, assigneeId }))}
+              onStatus={(status: ConversationStatus, snoozeUntil?: number) => selectedId && void act(client.conversations.setStatus({ id: selectedId, status, ...(snoozeUntil ? { snoozeUntil } : {}) }))}
+              onPriority={(priority: Priority) => selectedId && void act(client.conversations.setPriority({ id: selectedId, priority }))}
+              onTags={(next) => selectedId && void act(client.conversations.setTags({ id: selectedId, tags: next }))}
+              loadDraft={loadDraft}
+              saveDraft={saveDraft}
+              searchCanned={searchCanned}
+              onDraftChange={onDraftChange}
+              insertRequest={insertRequest}
+              compliance={draft.mode === 'reply' ? (engine.result?.compliance ?? []) : []}
+            />
+          </Suspense>
+        ) : (
+          <NoConversation />
+        )}
         <SidePanel
           alert={(engine.result?.redFlags.length ?? 0) > 0}
           knowledge={
-            <KnowledgePanel
-              result={selectedId ? engine.result : null}
-              ready={engine.ready}
-              onInsert={(text) => setInsertRequest({ text, nonce: Date.now() })}
-              onFeedback={(itemId, useful) => void call(client.knowledge.feedback({ itemId, useful, ...(selectedId ? { conversationId: selectedId } : {}) }))}
-              onAction={onCardAction}
-              client={client}
-              conversationId={selectedId}
-            />
+            // Its code loads after the inbox's first frame, like the engine that fills it.
+            inboxShown ? (
+              <Suspense fallback={<PanelLoading />}>
+                <KnowledgePanel
+                  result={selectedId ? engine.result : null}
+                  ready={engine.ready}
+                  onInsert={(text) => setInsertRequest({ text, nonce: Date.now() })}
+                  onFeedback={(itemId, useful) => void call(client.knowledge.feedback({ itemId, useful, ...(selectedId ? { conversationId: selectedId } : {}) }))}
+                  onAction={onCardAction}
+                  client={client}
+                  conversationId={selectedId}
+                />
+              </Suspense>
+            ) : (
+              <PanelLoading />
+            )
           }
           patient={
-            <PatientPanel
-              profile={selectedId ? profile : null}
-              currentConversationId={selectedId}
-              onOpenConversation={(id) => void select(id)}
-              onReveal={async (identityId) => (await call(client.contacts.revealIdentifier({ identityId })))?.value ?? null}
-            />
+            <Suspense fallback={<PanelLoading />}>
+              <PatientPanel
+                profile={selectedId ? profile : null}
+                currentConversationId={selectedId}
+                onOpenConversation={(id) => void select(id)}
+                onReveal={async (identityId) => (await call(client.contacts.revealIdentifier({ identityId })))?.value ?? null}
+              />
+            </Suspense>
           }
         />
       </main>
     </div>
+  );
+}
+
+/** The middle column before a conversation is chosen (in the main bundle: it is part of the first screen). */
+function NoConversation() {
+  const { t } = useTranslation();
+  return (
+    <section className="conversation empty-state" data-testid="conversation-view">
+      <p>{t('conversation.none')}</p>
+    </section>
+  );
+}
+
+/** While the conversation view's code arrives (only if the first click beats the prefetch). */
+function ConversationLoading() {
+  return <section className="conversation empty-state" aria-busy="true" />;
+}
+
+/** A side panel whose code is still arriving. */
+function PanelLoading() {
+  return (
+    <p className="muted loading" aria-busy="true">
+      …
+    </p>
   );
 }

@@ -14,6 +14,9 @@ type Info = {
   demoAccounts: { username: string; password: string; role: string; displayName: string }[] | null;
 };
 
+/** The workspace shows (not sign-in, not the lock screen). */
+export const showsWorkspace = (info: Pick<Info, 'mode' | 'user' | 'locked'>) => !(info.mode === 'hub' && !info.user) && !info.locked;
+
 /** Decides what the user sees: sign-in, the lock screen, or the workspace. */
 export function Shell({ client, initial }: { client: LanternClient; initial: Info }) {
   const [info, setInfo] = useState<Info>(initial);
@@ -38,5 +41,5 @@ export function Shell({ client, initial }: { client: LanternClient; initial: Inf
 
   if (info.mode === 'hub' && !info.user) return <LoginScreen client={client} hubUrl={info.hubUrl} demoAccounts={info.demoAccounts} onDone={() => void refresh()} />;
   if (info.locked) return <LockScreen client={client} userName={info.user?.name ?? ''} minutes={info.autoLockMinutes} demo={info.mode === 'demo'} onUnlocked={() => void refresh()} onSignOut={signOut} />;
-  return <App client={client} mode={info.mode} onLock={lock} />;
+  return <App client={client} mode={info.mode} role={info.user?.role ?? 'agent'} onLock={lock} />;
 }

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
-import { languages, type Language } from '../../../shared/domain/types';
+import type { Language } from '../../../shared/domain/types';
+import { languages } from '../lib/domain';
 import type { SyncSnapshotValue } from '../../../shared/contract/sync';
 import { ConnectionIndicator } from './ConnectionIndicator';
 

@@ -21,9 +21,10 @@ export function onSyncVersion(listener: VersionListener): () => void {
 
 /**
  * Polls the workstation's sync state (a local call, no network) once a second and
- * reports when the replica changed through sync, so views can refresh.
+ * reports when the replica changed through sync, so views can refresh. Starts when
+ * `start` is true (the workspace starts it after the inbox's first screenful).
  */
-export function useSync(client: LanternClient, onChange: () => void, onArrived: (a: SyncSnapshotValue['arrived']) => void): SyncSnapshotValue | null {
+export function useSync(client: LanternClient, onChange: () => void, onArrived: (a: SyncSnapshotValue['arrived']) => void, start = true): SyncSnapshotValue | null {
   const [snap, setSnap] = useState<SyncSnapshotValue | null>(null);
   const version = useRef<number | null>(null);
   const changeRef = useRef(onChange);
@@ -31,6 +32,7 @@ export function useSync(client: LanternClient, onChange: () => void, onArrived: 
   changeRef.current = onChange;
   arrivedRef.current = onArrived;
   useEffect(() => {
+    if (!start) return;
     let alive = true;
     const tick = async () => {
       const r = await client.sync.status();
@@ -51,6 +53,6 @@ export function useSync(client: LanternClient, onChange: () => void, onArrived: 
       lastVersion = null;
       clearInterval(t);
     };
-  }, [client]);
+  }, [client, start]);
   return snap;
 }

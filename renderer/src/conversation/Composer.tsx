@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { MAX_MESSAGE_CHARS } from '../../../shared/contract/messages';
+import { MAX_MESSAGE_CHARS } from '../../../shared/contract/limits';
 import type { ComplianceHit } from '../../../shared/engine';
 import type { Channel, Language } from '../../../shared/domain/types';
 import { channelCarriesFiles } from '../../../shared/domain/files';

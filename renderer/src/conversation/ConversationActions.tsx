@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationSummary } from '../../../shared/contract/conversations';
-import { priorities, type ConversationStatus, type Priority } from '../../../shared/domain/types';
+import type { ConversationStatus, Priority } from '../../../shared/domain/types';
+import { priorities } from '../lib/domain';
 
 interface Props {
   conversation: ConversationSummary;

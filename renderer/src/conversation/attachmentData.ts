@@ -1,4 +1,4 @@
-import { ATTACHMENT_MIMES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_MESSAGE } from '../../../shared/contract/attachments';
+import { ATTACHMENT_MIMES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_MESSAGE } from '../../../shared/contract/limits';
 import type { LanternClient } from '../lib/client';
 
 /** The attachment methods of the client: what the composer and the timeline need. */

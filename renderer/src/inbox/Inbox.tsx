@@ -1,9 +1,10 @@
-import { memo, useRef } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useCallback, useLayoutEffect, useMemo, useRef } from 'react';
+import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import type { ConversationSummary } from '../../../shared/contract/conversations';
-import { channels, conversationStatuses, type Channel, type ConversationStatus } from '../../../shared/domain/types';
-import { ChannelBadge } from './ChannelBadge';
+import type { Channel, ConversationStatus } from '../../../shared/domain/types';
+import { channels, conversationStatuses } from '../lib/domain';
 import { formatListTime } from '../lib/format';
 import { formatDuration, useNow } from '../lib/useNow';
 
@@ -29,9 +30,22 @@ interface Props {
   onSelect: (id: string) => void;
 }
 
+/** Every row has this height (CSS keeps its content from wrapping), so nothing is measured while scrolling. */
 const ROW_HEIGHT = 92;
-/** More than the rows ever rendered at once (a 4K-tall window shows ~25 plus the overscan), so slot keys never collide. */
-const ROW_SLOTS = 128;
+/**
+ * Rows rendered beyond each edge of the visible part, for the compositor to scroll into
+ * while the next frame is made. Scrolling by wheel, touchpad or keyboard moves less than
+ * this per frame, and rows that stay in the window are not rendered again.
+ */
+const OVERSCAN = 6;
+/**
+ * …except while the list jumps (scrollbar drag, Page Down, a fast fling): when the visible
+ * rows of one frame and the next do not overlap, every row is new and a margin around a
+ * position the next frame leaves is never seen — only rendered. Then one row each side.
+ */
+const JUMP_OVERSCAN = 1;
+/** How many keys the rows of a window use: the most rows it can hold at that overscan. */
+const windowSlots = (viewportHeight: number, overscan: number) => Math.ceil(viewportHeight / ROW_HEIGHT) + 1 + 2 * overscan;
 const VIEWS: InboxView[] = ['all', 'mine', 'team', 'unassigned', 'urgent'];
 const VIEW_LABEL: Record<InboxView, string> = { all: 'inbox.all', mine: 'inbox.mine', team: 'inbox.team', unassigned: 'inbox.unassigned', urgent: 'inbox.urgent' };
 
@@ -88,26 +102,98 @@ export function Inbox({ items, total, tags, selectedId, filter, onFilter, onSele
   );
 }
 
+/** Per-language words every row shows, looked up once per language instead of per row and frame. */
+interface RowLabels {
+  channel: Record<Channel, string>;
+  channelShort: Record<Channel, string>;
+  status: Record<ConversationStatus, string>;
+  priority: Record<'urgent' | 'high', string>;
+  /** `t(key, { [name]: value })`, remembered: rows repeat the same few counts, names and durations. */
+  text: (key: 'inbox.unread' | 'inbox.assignedTo' | 'inbox.slaOver' | 'inbox.slaLeft', name: 'count' | 'name' | 'time', value: string | number) => string;
+}
+
+function rowLabels(t: TFunction): RowLabels {
+  const byChannel = (prefix: string) => Object.fromEntries(channels.map((c) => [c, t(`${prefix}.${c}`)])) as Record<Channel, string>;
+  const texts = new Map<string, string>();
+  return {
+    channel: byChannel('channel'),
+    channelShort: byChannel('channelShort'),
+    status: Object.fromEntries(conversationStatuses.map((s) => [s, t(`status.${s}`)])) as Record<ConversationStatus, string>,
+    priority: { urgent: t('priority.urgent'), high: t('priority.high') },
+    text(key, name, value) {
+      const k = `${key}\u0000${value}`;
+      let v = texts.get(k);
+      if (v === undefined) {
+        if (texts.size > 1000) texts.clear();
+        v = t(key, { [name]: value });
+        texts.set(k, v);
+      }
+      return v;
+    },
+  };
+}
+
 /**
- * The scrolling part on its own: a scroll step re-renders only this list, and only
- * rows that came into view render (rows are memoized on their conversation).
+ * The scrolling part on its own: a scroll step re-renders only this list, and rows whose
+ * props did not change are skipped (memo).
+ *
+ * Rows are keyed by position modulo the most rows the window can hold, not by conversation:
+ * consecutive rows always have distinct keys, a row that scrolls out hands its key — and its
+ * DOM nodes — to the one that scrolls in, and a jump (scrollbar drag, Page Down) updates the
+ * existing rows' text in place instead of destroying and building them every frame.
  */
 const InboxList = memo(function InboxList({ items, selectedId, onSelect }: { items: ConversationSummary[]; selectedId: string | null; onSelect: (id: string) => void }) {
   const { t, i18n } = useTranslation();
+  const language = i18n.language;
+  const labels = useMemo(() => rowLabels(t), [t, language]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const now = useNow(15_000);
-  const virtualizer = useVirtualizer({ count: items.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 6 });
+  // The virtualizer calls this (while this component renders, memoized on the visible range)
+  // with the visible rows; it picks the overscan for them and notes it for the keys below.
+  const lastStart = useRef<number | null>(null);
+  const overscanUsed = useRef(OVERSCAN);
+  const rangeExtractor = useCallback((range: Range) => {
+    const visible = range.endIndex - range.startIndex + 1;
+    const jumped = lastStart.current !== null && Math.abs(range.startIndex - lastStart.current) > visible;
+    lastStart.current = range.startIndex;
+    overscanUsed.current = jumped ? JUMP_OVERSCAN : range.overscan;
+    return defaultRangeExtractor({ ...range, overscan: overscanUsed.current });
+  }, []);
+  const virtualizer = useVirtualizer({ count: items.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: OVERSCAN, rangeExtractor });
+  const virtualItems = virtualizer.getVirtualItems();
+  const slots = Math.max(virtualItems.length, windowSlots(virtualizer.scrollRect?.height ?? 0, overscanUsed.current));
+
+  // A focused row whose node is handed to another conversation keeps the focus on that
+  // conversation if it is still rendered (else lets it go, as when a row is removed), so
+  // Enter never opens a conversation the agent did not focus.
+  const focusedId = useRef<string | null>(null);
+  useLayoutEffect(() => {
+    const list = scrollRef.current;
+    const active = document.activeElement;
+    if (!list || !focusedId.current || !(active instanceof HTMLElement) || active.parentElement?.parentElement !== list) return;
+    if (active.dataset.conversationId === focusedId.current) return;
+    const same = [...list.querySelectorAll<HTMLElement>('[data-testid=inbox-row]')].find((r) => r.dataset.conversationId === focusedId.current);
+    if (same) same.focus({ preventScroll: true });
+    else active.blur();
+  });
+
   return (
-    <div className="inbox-scroll" ref={scrollRef} data-testid="inbox-list" role="listbox" aria-label={t('inbox.title')}>
+    <div
+      className="inbox-scroll"
+      ref={scrollRef}
+      data-testid="inbox-list"
+      role="listbox"
+      aria-label={t('inbox.title')}
+      onFocus={(e) => {
+        focusedId.current = e.target instanceof HTMLElement ? (e.target.dataset.conversationId ?? null) : null;
+      }}
+    >
       {items.length === 0 ? <p className="empty">{t('inbox.empty')}</p> : null}
       <div className="inbox-rows" style={{ height: virtualizer.getTotalSize() }}>
-        {virtualizer.getVirtualItems().map((row) => {
+        {virtualItems.map((row) => {
           const c = items[row.index];
           if (!c) return null;
-          // Keyed by slot, not by conversation: a row scrolled out hands its DOM nodes to the
-          // one scrolled in (text and attributes change; nothing is created or destroyed), which
-          // keeps a fast scroll or a scrollbar drag through 10,000 rows within a frame.
-          return <InboxRow key={row.index % ROW_SLOTS} c={c} top={row.start} selected={c.id === selectedId} now={now} language={i18n.language} onSelect={onSelect} />;
+          return <InboxRow key={row.index % slots} c={c} top={row.start} selected={c.id === selectedId} now={now} language={language} labels={labels} onSelect={onSelect} />;
         })}
       </div>
     </div>
@@ -120,11 +206,12 @@ interface RowProps {
   selected: boolean;
   now: number;
   language: string;
+  labels: RowLabels;
   onSelect: (id: string) => void;
 }
 
-const InboxRow = memo(function InboxRow({ c, top, selected, now, language, onSelect }: RowProps) {
-  const { t } = useTranslation();
+/** One row: no hooks of its own (its words come in `labels`), so rendering it is only building its elements. */
+const InboxRow = memo(function InboxRow({ c, top, selected, now, language, labels, onSelect }: RowProps) {
   const sla = c.slaDueAt !== null && c.status !== 'resolved' ? c.slaDueAt - now : null;
   return (
     <div
@@ -141,11 +228,14 @@ const InboxRow = memo(function InboxRow({ c, top, selected, now, language, onSel
       }}
     >
       <div className="row-top">
-        <ChannelBadge channel={c.channel} />
+        {/* ChannelBadge's markup, with its words from `labels`. */}
+        <span className={`channel-badge channel-${c.channel}`} title={labels.channel[c.channel]} data-channel={c.channel}>
+          {labels.channelShort[c.channel]}
+        </span>
         <span className="row-name">{c.contactName}</span>
         {c.priority === 'urgent' || c.priority === 'high' ? (
           <span className={`priority-tag priority-tag-${c.priority}`} data-testid="priority-tag">
-            {t(`priority.${c.priority}`)}
+            {labels.priority[c.priority]}
           </span>
         ) : null}
         <time className="row-time">{formatListTime(c.lastMessageAt, language, now)}</time>
@@ -153,7 +243,7 @@ const InboxRow = memo(function InboxRow({ c, top, selected, now, language, onSel
       <div className="row-bottom">
         <span className="row-preview">{c.lastMessagePreview}</span>
         {c.unreadCount > 0 ? (
-          <span className="unread-count" aria-label={t('inbox.unread', { count: c.unreadCount })}>
+          <span className="unread-count" aria-label={labels.text('inbox.unread', 'count', c.unreadCount)}>
             {c.unreadCount}
           </span>
         ) : null}
@@ -161,11 +251,11 @@ const InboxRow = memo(function InboxRow({ c, top, selected, now, language, onSel
       <div className="row-meta">
         {sla !== null ? (
           <span className={sla < 0 ? 'sla sla-over' : 'sla'} data-testid="sla">
-            {sla < 0 ? t('inbox.slaOver', { time: formatDuration(sla, language) }) : t('inbox.slaLeft', { time: formatDuration(sla, language) })}
+            {labels.text(sla < 0 ? 'inbox.slaOver' : 'inbox.slaLeft', 'time', formatDuration(sla, language))}
           </span>
         ) : null}
-        {c.assigneeName ? <span className="assignee">{t('inbox.assignedTo', { name: c.assigneeName })}</span> : null}
-        <span className={`status status-${c.status}`}>{t(`status.${c.status}`)}</span>
+        {c.assigneeName ? <span className="assignee">{labels.text('inbox.assignedTo', 'name', c.assigneeName)}</span> : null}
+        <span className={`status status-${c.status}`}>{labels.status[c.status]}</span>
       </div>
     </div>
   );

@@ -1,5 +1,6 @@
-import { contract, type Contract } from '../../../shared/contract';
-import { createClient, type Client } from '../../../shared/contract/client';
+// Types only: the contract's zod schemas stay out of the renderer bundle (main validates every call).
+import type { Contract } from '../../../shared/contract';
+import { createContractlessClient, type Client } from '../../../shared/contract/client';
 
 export type LanternClient = Client<Contract>;
 
@@ -7,5 +8,5 @@ export type LanternClient = Client<Contract>;
 export function getClient(): LanternClient {
   const bridge = window.lantern;
   if (!bridge) throw new Error('window.lantern bridge is missing: the page must run inside Lantern');
-  return createClient(contract, bridge);
+  return createContractlessClient<Contract>(bridge);
 }

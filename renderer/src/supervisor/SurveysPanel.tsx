@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ErrorShape } from '../../../shared/contract/result';
-import { channels } from '../../../shared/domain/types';
+import { channels } from '../lib/domain';
 import type { SurveySettings } from '../../../shared/supervisor/surveys';
 import { AsOf, ErrorLine, Stat, useFormat, useLoad, type SupClient } from './common';
 

@@ -1,0 +1,29 @@
+import type { ConversationFilter } from '../../../shared/contract/conversations';
+import type { LanternClient } from '../lib/client';
+
+type ListInput = Parameters<LanternClient['conversations']['list']>[0];
+type ListAnswer = ReturnType<LanternClient['conversations']['list']>;
+
+/** Conversations in the inbox's first request: a screenful and more, urgent first. The rest follows. */
+export const FIRST_PAGE = 100;
+
+export const firstPageInput = (filter: ConversationFilter): ListInput => ({ filter, limit: FIRST_PAGE, offset: 0 });
+
+let prefetched: { key: string; answer: ListAnswer } | null = null;
+
+/**
+ * Asks for the unfiltered inbox's first page at start, as soon as the session says the
+ * workspace will show: the answer crosses the bridge while the translations load and React
+ * builds the page, instead of after both.
+ */
+export function prefetchFirstPage(client: LanternClient): void {
+  const input = firstPageInput({});
+  prefetched = { key: JSON.stringify(input), answer: client.conversations.list(input) };
+}
+
+/** The prefetched answer when it is for exactly this request — once; null otherwise. */
+export function takePrefetchedFirstPage(input: ListInput): ListAnswer | null {
+  const p = prefetched;
+  prefetched = null;
+  return p && p.key === JSON.stringify(input) ? p.answer : null;
+}
