@@ -179,7 +179,7 @@ describe('main process wiring (index.ts)', () => {
   it('sandboxes, registers the app scheme and takes the single-instance lock before ready', async () => {
     const s = await boot();
     expect(s.calls.slice(0, 4)).toEqual(['crashReporter.start', 'enableSandbox', 'registerSchemesAsPrivileged', 'requestSingleInstanceLock']);
-    expect(s.schemes).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    expect(s.schemes).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
     expect(s.protocolHandlers.size).toBe(0);
     expect(s.windows).toHaveLength(0);
   });

@@ -53,7 +53,7 @@ const runtime = resolveRuntime({
 
 // Both must happen before 'ready'.
 app.enableSandbox();
-protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
 
 let mainWindow: BrowserWindow | null = null;
 let workstation: Workstation | null = null;

@@ -45,6 +45,16 @@ describe('app:// protocol handler', () => {
     expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
   });
 
+  it('lets content-hashed assets be kept (V8 code cache across starts); index.html and unhashed files are never stored', async () => {
+    writeFileSync(join(dir, 'renderer', 'assets', 'index-DdYo7CAk.js'), 'console.log(2)');
+    const hashed = await get('app://lantern/assets/index-DdYo7CAk.js');
+    expect(hashed.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(hashed.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    expect((await get('app://lantern/index.html')).headers.get('cache-control')).toBe('no-store');
+    expect((await get('app://lantern/assets/app.js')).headers.get('cache-control')).toBe('no-store');
+    expect((await get('app://lantern/assets/missing-DdYo7CAk.js')).headers.get('cache-control')).toBe('no-store');
+  });
+
   it('answers 404 for a missing file, still with the CSP', async () => {
     const res = await get('app://lantern/assets/missing.js');
     expect(res.status).toBe(404);

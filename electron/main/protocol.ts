@@ -16,8 +16,16 @@ const MIME: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Headers every app response carries: CSP plus the usual hardening. */
-export function securityHeaders(contentType: string): Record<string, string> {
+/** Build output under /assets/ is named by content hash (vite): a name never serves other bytes. */
+const HASHED_ASSET = /^\/assets\/[^/]+-[A-Za-z0-9_-]{8}\.(js|css|woff2|svg|png|wasm)$/;
+
+/**
+ * Headers every app response carries: CSP plus the usual hardening. Content-hashed
+ * assets may be kept (immutable), which is what lets Chromium keep V8's compiled code
+ * for them between starts (with the scheme's `codeCache` privilege in Electron);
+ * everything else — index.html first, so an update is seen at once — is never stored.
+ */
+export function securityHeaders(contentType: string, immutable = false): Record<string, string> {
   return {
     'content-type': contentType,
     'content-security-policy': CONTENT_SECURITY_POLICY,
@@ -25,7 +33,7 @@ export function securityHeaders(contentType: string): Record<string, string> {
     'cross-origin-opener-policy': 'same-origin',
     'cross-origin-resource-policy': 'same-origin',
     'referrer-policy': 'no-referrer',
-    'cache-control': 'no-store',
+    'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-store',
   };
 }
 
@@ -83,6 +91,6 @@ export function createAppProtocolHandler(opts: AppProtocolOptions): (req: Reques
       return deny(404, 'not found');
     }
     const type = MIME[extname(real).toLowerCase()] ?? 'application/octet-stream';
-    return new Response(req.method === 'HEAD' ? null : new Uint8Array(body), { status: 200, headers: securityHeaders(type) });
+    return new Response(req.method === 'HEAD' ? null : new Uint8Array(body), { status: 200, headers: securityHeaders(type, HASHED_ASSET.test(pathname)) });
   };
 }

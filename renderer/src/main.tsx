@@ -2,7 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Shell, showsWorkspace } from './app/Shell';
 import { prefetchFirstPage } from './app/firstPage';
-import { getClient } from './lib/client';
+import { getClient, type LanternClient } from './lib/client';
 import { warmUpTimeFormat } from './lib/format';
 import { initI18n } from './i18n';
 import './styles.css';
@@ -13,12 +13,15 @@ async function boot() {
   const root = createRoot(rootEl);
   try {
     const client = getClient();
-    const pending = client.session.info();
+    // public/early.js asked already, while this bundle loaded; same call, same answer shape.
+    const early = window.__lanternEarly;
+    window.__lanternEarly = undefined;
+    const pending = (early?.sessionInfo as ReturnType<typeof client.session.info> | undefined) ?? client.session.info();
     // The inbox rows format times: pay ICU's set-up while the bridge answers, not before the first rows.
     warmUpTimeFormat();
     const info = await pending;
     if (!info.ok) throw new Error(`${info.error.code}: ${info.error.message}`);
-    if (showsWorkspace(info.value)) prefetchFirstPage(client);
+    if (showsWorkspace(info.value)) prefetchFirstPage(client, early?.firstPage as ReturnType<LanternClient['conversations']['list']> | undefined);
     await initI18n(info.value.language);
     root.render(
       <StrictMode>

@@ -16,9 +16,11 @@ let prefetched: { key: string; answer: ListAnswer } | null = null;
  * workspace will show: the answer crosses the bridge while the translations load and React
  * builds the page, instead of after both.
  */
-export function prefetchFirstPage(client: LanternClient): void {
+export function prefetchFirstPage(client: LanternClient, started?: ListAnswer): void {
   const input = firstPageInput({});
-  prefetched = { key: JSON.stringify(input), answer: client.conversations.list(input) };
+  // public/early.js may have asked already (it answers null when it judged the workspace hidden).
+  const answer = started ? started.then((r) => r ?? client.conversations.list(input)) : client.conversations.list(input);
+  prefetched = { key: JSON.stringify(input), answer };
 }
 
 /** The prefetched answer when it is for exactly this request — once; null otherwise. */
