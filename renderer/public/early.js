@@ -2,8 +2,8 @@
 // answers while the main bundle is still being parsed and run. A classic script (CSP
 // script-src 'self') before the module bundle; renderer/src/main.tsx takes the answers
 // from window.__lanternEarly. Without a bridge it does nothing.
-// The workspace test and the first-page request mirror showsWorkspace (app/Shell.tsx) and
-// firstPageInput (app/firstPage.ts); tests/unit/renderer-early.test.ts checks they agree.
+// The workspace test and the first-page request mirror showsWorkspace and firstPageInput
+// (renderer/src/app/startRules.ts); tests/unit/renderer-early.test.ts checks they agree.
 (function () {
   var bridge = window.lantern;
   if (!bridge || typeof bridge.invoke !== 'function') return;

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
-import { showsWorkspace } from '../../renderer/src/app/Shell';
-import { firstPageInput } from '../../renderer/src/app/firstPage';
+import { firstPageInput, showsWorkspace } from '../../renderer/src/app/startRules';
 
 const EARLY = readFileSync(join(import.meta.dirname, '..', '..', 'renderer', 'public', 'early.js'), 'utf8');
 

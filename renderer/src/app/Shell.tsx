@@ -14,8 +14,7 @@ type Info = {
   demoAccounts: { username: string; password: string; role: string; displayName: string }[] | null;
 };
 
-/** The workspace shows (not sign-in, not the lock screen). */
-export const showsWorkspace = (info: Pick<Info, 'mode' | 'user' | 'locked'>) => !(info.mode === 'hub' && !info.user) && !info.locked;
+export { showsWorkspace } from './startRules';
 
 /** Decides what the user sees: sign-in, the lock screen, or the workspace. */
 export function Shell({ client, initial }: { client: LanternClient; initial: Info }) {

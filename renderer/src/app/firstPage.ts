@@ -1,13 +1,10 @@
-import type { ConversationFilter } from '../../../shared/contract/conversations';
+import { firstPageInput } from './startRules';
 import type { LanternClient } from '../lib/client';
 
 type ListInput = Parameters<LanternClient['conversations']['list']>[0];
 type ListAnswer = ReturnType<LanternClient['conversations']['list']>;
 
-/** Conversations in the inbox's first request: a screenful and more, urgent first. The rest follows. */
-export const FIRST_PAGE = 100;
-
-export const firstPageInput = (filter: ConversationFilter): ListInput => ({ filter, limit: FIRST_PAGE, offset: 0 });
+export { FIRST_PAGE, firstPageInput } from './startRules';
 
 let prefetched: { key: string; answer: ListAnswer } | null = null;
 
