@@ -58,6 +58,24 @@ describe('WebSocket live tail (follow → changes)', () => {
     expect(follower.of('changes')[1]!.from).toBe(frame.cursor);
   });
 
+  it('one user\'s workstations sent the same page share one audited read that names them all', async () => {
+    const [w1, w2] = [await t.signIn('agent', 'ws-live-a'), await t.signIn('agent', 'ws-live-b')];
+    const head = (await w1.pullAll(0)).at(-1)!.seq;
+    const [p1, p2] = [await open(w1.token), await open(w2.token)];
+    for (const p of [p1, p2]) p.send({ type: 'follow', cursor: head, hubId: t.hub.hubId });
+    await sleep(50);
+    const before = (await liveAudits()).length;
+    await supervisor.mutate('note.add', { conversationId: 'v-li-call', noteId: newId(), body: '两台都收到' });
+    await Promise.all([p1, p2].map((p) => p.until(() => p.of('changes').some((f) => f.from === head))));
+    const audits = (await liveAudits()).slice(before);
+    expect(audits).toHaveLength(1);
+    expect(audits[0]).toMatchObject({ userId: w1.userId, workstationId: null });
+    // (the first test's follower, on the agent's own workstation, is still open and served in the same round)
+    const named = (audits[0]!.detail as { workstations: string[] }).workstations;
+    expect(named).toEqual(expect.arrayContaining([w1.workstationId, w2.workstationId]));
+    expect(new Set(named).size).toBe(named.length);
+  });
+
   it('changes outside the follower\'s scope send nothing; a follow for another hub gets pokes only', async () => {
     const p = await open(agent.token);
     const head = (await agent.pullAll()).at(-1)?.seq ?? agent.cursor;

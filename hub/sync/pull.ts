@@ -70,7 +70,7 @@ export async function pull(ctx: HubContext, auth: AuthContext, input: PullInput)
  * Turns a store page read from `cursor` into the pull answer, auditing the patient
  * data in it first (the HTTP pull and the WebSocket live tail both answer through here).
  */
-export async function answerPage(ctx: HubContext, auth: AuthContext, from: number, page: PullPage, via: 'pull' | 'live' = 'pull'): Promise<PullValue> {
+export async function answerPage(ctx: HubContext, auth: AuthContext, from: number, page: PullPage, via: 'pull' | 'live' = 'pull', workstations: string[] = [auth.workstationId]): Promise<PullValue> {
   const hubId = ctx.store.hubId;
   const last = page.rows.at(-1);
   // Without more visible rows the cursor jumps to the head: rows the caller may not see are never rescanned.
@@ -87,12 +87,13 @@ export async function answerPage(ctx: HubContext, auth: AuthContext, from: numbe
     await auditNow(ctx.store, {
       at: ctx.now(),
       userId: auth.userId,
-      workstationId: auth.workstationId,
+      // Live tail: one record for one user's workstations that were sent the same page.
+      workstationId: workstations.length === 1 ? workstations[0]! : null,
       action: 'sync.pull',
       objectType: 'changes',
       objectId: `${from}..${cursor}`,
       outcome: 'ok',
-      detail: { count: patient.length, ...patientObjects(patient), ...(via === 'live' ? { via } : {}) },
+      detail: { count: patient.length, ...patientObjects(patient), ...(via === 'live' ? { via, workstations } : {}) },
     });
   }
   return { hubId, changes, cursor, hasMore: page.hasMore };

@@ -94,16 +94,24 @@ export function registerSyncSocket(app: FastifyInstance, ctx: HubContext): Socke
    * audit records of one round commit together). If the audit cannot be written the
    * data is not sent: the client gets a poke and pulls, where the same rule holds.
    */
-  const deliver = async (c: Client, auth: AuthContext, from: number, page: PullPage, seq: number): Promise<void> => {
+  const deliver = async (group: { auth: AuthContext; from: number; page: PullPage; to: { c: Client; seq: number }[] }): Promise<void> => {
+    const { auth, from, page, to } = group;
     try {
-      const value = await answerPage(ctx, auth, from, page, 'live');
-      if (!clients.has(c) || c.follow !== from) return send(c, { type: 'poke', seq });
-      c.follow = value.cursor;
-      send(c, { type: 'changes', from, hubId: value.hubId, changes: value.changes, cursor: value.cursor });
+      const value = await answerPage(ctx, auth, from, page, 'live', to.map((t) => t.c.auth?.workstationId ?? auth.workstationId));
+      for (const { c, seq } of to) {
+        if (!clients.has(c) || c.follow !== from) {
+          send(c, { type: 'poke', seq });
+          continue;
+        }
+        c.follow = value.cursor;
+        send(c, { type: 'changes', from, hubId: value.hubId, changes: value.changes, cursor: value.cursor });
+      }
     } catch (e) {
       ctx.log.warn({ err: e }, 'live tail frame failed; poking instead');
-      c.follow = null;
-      send(c, { type: 'poke', seq });
+      for (const { c, seq } of to) {
+        c.follow = null;
+        send(c, { type: 'poke', seq });
+      }
     }
   };
 
@@ -119,7 +127,8 @@ export function registerSyncSocket(app: FastifyInstance, ctx: HubContext): Socke
       do {
         again = false;
         const batch = [...clients].filter((c) => c.auth && c.token);
-        const live: Promise<void>[] = [];
+        // One user's workstations that read the same page share one audited read.
+        const live = new Map<string, Parameters<typeof deliver>[0]>();
         if (!batch.length) continue;
         const outcomes = await ctx.store.read(async (r) => {
           const verdicts: { c: Client; auth?: AuthContext; error?: unknown; seq?: number | null; page?: PullPage }[] = [];
@@ -166,10 +175,15 @@ export function registerSyncSocket(app: FastifyInstance, ctx: HubContext): Socke
           v.c.auth = v.auth!;
           if (v.seq === null || v.seq === undefined || v.seq <= v.c.lastSeq) continue;
           v.c.lastSeq = v.seq;
-          if (v.page && v.c.follow !== null) live.push(deliver(v.c, v.auth!, v.c.follow, v.page, v.seq));
+          if (v.page && v.c.follow !== null) {
+            const key = `${v.auth!.userId}@${v.c.follow}`;
+            const g = live.get(key);
+            if (g) g.to.push({ c: v.c, seq: v.seq });
+            else live.set(key, { auth: v.auth!, from: v.c.follow, page: v.page, to: [{ c: v.c, seq: v.seq }] });
+          }
           else send(v.c, { type: 'poke', seq: v.seq });
         }
-        await Promise.all(live.splice(0));
+        await Promise.all([...live.values()].map(deliver));
       } while (again);
     } catch (e) {
       ctx.log.warn({ err: e }, 'websocket poke round failed');
