@@ -8,6 +8,7 @@ import { verifyAccessToken } from '../auth/tokens';
 import { errorBody, HubError } from '../http/errors';
 import { scopeKeyOf } from './scope';
 import type { PullPage, ScopeKey } from '../store/types';
+import type { StoreReader } from '../store/store';
 import { SYNC_LIMITS } from '../../shared/sync/limits';
 import { answerPage } from './pull';
 
@@ -35,8 +36,19 @@ export interface SocketRegistry {
   closeAll(code: number, reason: string): void;
 }
 
-function send(c: Client, frame: WsServerFrame): void {
-  if (c.socket.readyState === c.socket.OPEN) c.socket.send(JSON.stringify(frame));
+function send(c: Client, frame: WsServerFrame | string): void {
+  // A string is a frame already serialized once for many sockets.
+  if (c.socket.readyState === c.socket.OPEN) c.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+}
+
+/** A reader that remembers users and their teams for the length of one socket round (one snapshot). */
+function roundReader(r: StoreReader): StoreReader {
+  const users = new Map<string, ReturnType<StoreReader['getUserById']>>();
+  const teams = new Map<string, ReturnType<StoreReader['teamIdsOf']>>();
+  return Object.assign(Object.create(r) as StoreReader, {
+    getUserById: (id: string) => users.get(id) ?? (users.set(id, r.getUserById(id)), users.get(id)!),
+    teamIdsOf: (id: string) => teams.get(id) ?? (teams.set(id, r.teamIdsOf(id)), teams.get(id)!),
+  });
 }
 
 function sendError(c: Client, code: string, message: string): void {
@@ -98,13 +110,14 @@ export function registerSyncSocket(app: FastifyInstance, ctx: HubContext): Socke
     const { auth, from, page, to } = group;
     try {
       const value = await answerPage(ctx, auth, from, page, 'live', to.map((t) => t.c.auth?.workstationId ?? auth.workstationId));
+      const frame = JSON.stringify({ type: 'changes', from, hubId: value.hubId, changes: value.changes, cursor: value.cursor } satisfies WsServerFrame);
       for (const { c, seq } of to) {
         if (!clients.has(c) || c.follow !== from) {
           send(c, { type: 'poke', seq });
           continue;
         }
         c.follow = value.cursor;
-        send(c, { type: 'changes', from, hubId: value.hubId, changes: value.changes, cursor: value.cursor });
+        send(c, frame);
       }
     } catch (e) {
       ctx.log.warn({ err: e }, 'live tail frame failed; poking instead');
@@ -132,9 +145,11 @@ export function registerSyncSocket(app: FastifyInstance, ctx: HubContext): Socke
         if (!batch.length) continue;
         const outcomes = await ctx.store.read(async (r) => {
           const verdicts: { c: Client; auth?: AuthContext; error?: unknown; seq?: number | null; page?: PullPage }[] = [];
+          // Within one round a user's row and teams are read once, however many sockets they have.
+          const reader = roundReader(r);
           for (const c of batch) {
             try {
-              verdicts.push({ c, auth: await authenticateWith(ctx, r, c.token!) });
+              verdicts.push({ c, auth: await authenticateWith(ctx, reader, c.token!) });
             } catch (error) {
               verdicts.push({ c, error });
             }

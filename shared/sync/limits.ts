@@ -18,8 +18,8 @@ export const SYNC_LIMITS = {
   maxAttachmentsPerMessage: 5,
   maxAttachmentBytes: 10 * 1024 * 1024,
   /** A live-tail `changes` frame carries at most this many changes / bytes; more → a plain poke (pull). */
-  liveFrameChanges: 200,
-  liveFrameBytes: 512 * 1024,
+  liveFrameChanges: 1000,
+  liveFrameBytes: 1024 * 1024,
   /** Largest WebSocket frame a client may send. */
   maxWsFrameBytes: 16 * 1024,
 } as const;
