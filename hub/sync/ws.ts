@@ -144,7 +144,7 @@ export function registerSyncSocket(app: FastifyInstance, ctx: HubContext): Socke
         const live = new Map<string, Parameters<typeof deliver>[0]>();
         if (!batch.length) continue;
         const outcomes = await ctx.store.read(async (r) => {
-          const verdicts: { c: Client; auth?: AuthContext; error?: unknown; seq?: number | null; page?: PullPage }[] = [];
+          const verdicts: { c: Client; auth?: AuthContext; error?: unknown; seq?: number | null; page?: PullPage; from?: number }[] = [];
           // Within one round a user's row and teams are read once, however many sockets they have.
           const reader = roundReader(r);
           for (const c of batch) {
@@ -178,6 +178,8 @@ export function registerSyncSocket(app: FastifyInstance, ctx: HubContext): Socke
               pages.set(key, page.hasMore || v.c.follow > page.head ? null : page);
             }
             v.page = pages.get(key) ?? undefined;
+            // The cursor this page was read from: the socket's follow may change while the round awaits.
+            v.from = v.c.follow;
           }
           return verdicts;
         });
@@ -190,13 +192,14 @@ export function registerSyncSocket(app: FastifyInstance, ctx: HubContext): Socke
           v.c.auth = v.auth!;
           if (v.seq === null || v.seq === undefined || v.seq <= v.c.lastSeq) continue;
           v.c.lastSeq = v.seq;
-          if (v.page && v.c.follow !== null) {
-            const key = `${v.auth!.userId}@${v.c.follow}`;
+          // A page goes out only as read: from the cursor it was read from, and only if the socket
+          // still follows from there (checked again in deliver) — else a frame could skip changes.
+          if (v.page && v.from !== undefined && v.c.follow === v.from) {
+            const key = `${v.auth!.userId}@${v.from}`;
             const g = live.get(key);
             if (g) g.to.push({ c: v.c, seq: v.seq });
-            else live.set(key, { auth: v.auth!, from: v.c.follow, page: v.page, to: [{ c: v.c, seq: v.seq }] });
-          }
-          else send(v.c, { type: 'poke', seq: v.seq });
+            else live.set(key, { auth: v.auth!, from: v.from, page: v.page, to: [{ c: v.c, seq: v.seq }] });
+          } else send(v.c, { type: 'poke', seq: v.seq });
         }
         await Promise.all([...live.values()].map(deliver));
       } while (again);
