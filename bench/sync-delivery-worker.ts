@@ -18,7 +18,12 @@ export interface DeliveryWorkerData {
   count: number;
   prefix: string;
 }
-export type DeliveryWorkerMessage = { type: 'ready' } | { type: 'seen'; seen: [string, number, number][] } | { type: 'closed' } | { type: 'error'; message: string };
+export type DeliveryWorkerMessage =
+  | { type: 'ready' }
+  | { type: 'seen'; seen: [string, number, number][] }
+  /** After the run, once each replica has synced again: how many benchmark messages it holds. */
+  | { type: 'closed'; held: number[] }
+  | { type: 'error'; message: string };
 
 const data = workerData as DeliveryWorkerData;
 const port = parentPort!;
@@ -68,13 +73,19 @@ try {
   post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
 }
 
-port.on('message', (m: { type: 'close' }) => {
+port.on('message', (m: { type: 'close'; prefix: string }) => {
   if (m.type !== 'close') return;
   void (async () => {
     clearInterval(flush);
     if (pending.length) post({ type: 'seen', seen: pending.splice(0) });
+    // Convergence, not speed: after one more full sync every replica must hold every message.
+    const held: number[] = [];
+    for (const s of stations) {
+      await settle(s);
+      held.push((s.replica.sqlite.prepare('SELECT count(*) AS n FROM messages WHERE id LIKE ?').get(`${m.prefix}%`) as { n: number }).n);
+    }
     for (const s of stations) await s.close();
-    post({ type: 'closed' });
+    post({ type: 'closed', held });
     port.close();
   })();
 });
