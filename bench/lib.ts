@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import type { Workstation } from '../electron/services/workstation';
 
 export const resultsDir = fileURLToPath(new URL('./results', import.meta.url));
 
@@ -34,4 +35,15 @@ export function writeResult(name: string, body: { figures: Record<string, number
   const out = { name, measuredAt: new Date().toISOString(), environment: environment(), ...body, met };
   writeFileSync(join(resultsDir, `${name}.json`), `${JSON.stringify(out, null, 2)}\n`);
   return out;
+}
+
+/** Kicks a workstation's sync until it is online with nothing queued; no time limit (benchmarks wait it out). */
+export async function settleSync(ws: Workstation): Promise<void> {
+  for (;;) {
+    ws.sync!.kick();
+    await ws.sync!.idle();
+    const s = ws.sync!.snapshot();
+    if (s.status === 'online' && s.queued === 0) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

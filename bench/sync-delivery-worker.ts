@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createWorkstation, type Workstation } from '../electron/services/workstation';
 import { createStaticKeyStore } from '../electron/services/replica/keystore';
+import { settleSync } from './lib';
 
 export interface DeliveryWorkerData {
   hubUrl: string;
@@ -28,22 +29,12 @@ export type DeliveryWorkerMessage =
 const data = workerData as DeliveryWorkerData;
 const port = parentPort!;
 const clock = () => performance.timeOrigin + performance.now();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pending: [string, number, number][] = [];
 const post = (m: DeliveryWorkerMessage) => port.postMessage(m);
 const flush = setInterval(() => {
   if (pending.length) post({ type: 'seen', seen: pending.splice(0) });
 }, 50);
 
-async function settle(ws: Workstation) {
-  for (;;) {
-    ws.sync!.kick();
-    await ws.sync!.idle();
-    const s = ws.sync!.snapshot();
-    if (s.status === 'online' && s.queued === 0) return;
-    await sleep(20);
-  }
-}
 
 const stations: Workstation[] = [];
 try {
@@ -67,7 +58,7 @@ try {
     if (!r.ok) throw new Error(r.error.code);
     stations.push(ws);
   }
-  await Promise.all(stations.map((s) => settle(s)));
+  await Promise.all(stations.map((s) => settleSync(s)));
   post({ type: 'ready' });
 } catch (e) {
   post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
@@ -81,7 +72,7 @@ port.on('message', (m: { type: 'close'; prefix: string }) => {
     // Convergence, not speed: after one more full sync every replica must hold every message.
     const held: number[] = [];
     for (const s of stations) {
-      await settle(s);
+      await settleSync(s);
       held.push((s.replica.sqlite.prepare('SELECT count(*) AS n FROM messages WHERE id LIKE ?').get(`${m.prefix}%`) as { n: number }).n);
     }
     for (const s of stations) await s.close();

@@ -21,8 +21,7 @@ import { createWorkstation, type Workstation } from '../electron/services/workst
 import { createStaticKeyStore } from '../electron/services/replica/keystore';
 import { openReplica } from '../electron/services/replica/open';
 import { contacts, conversations, messages } from '../db/replica/schema';
-import type { Change } from '../shared/sync/protocol';
-import { median, percentile, round, writeResult } from './lib';
+import { median, percentile, round, settleSync, writeResult } from './lib';
 import type { DeliveryWorkerData, DeliveryWorkerMessage } from './sync-delivery-worker';
 import { freePort, HubProcess } from '../tests/fault/processes';
 
@@ -56,19 +55,10 @@ async function seedHub(hub: Hub, n: number): Promise<void> {
   }
 }
 
-async function station(dir: string, hubUrl: string, onApplied?: (c: Change[]) => void): Promise<Workstation> {
-  return createWorkstation({ dataDir: dir, keyStore: createStaticKeyStore(randomBytes(32), true), appVersion: 'bench', hubUrl, sync: { pollMs: 60_000, pullLimit: 1000, ...(onApplied ? { onApplied } : {}) } });
+async function station(dir: string, hubUrl: string): Promise<Workstation> {
+  return createWorkstation({ dataDir: dir, keyStore: createStaticKeyStore(randomBytes(32), true), appVersion: 'bench', hubUrl, sync: { pollMs: 60_000, pullLimit: 1000 } });
 }
 
-async function settle(ws: Workstation) {
-  for (;;) {
-    ws.sync!.kick();
-    await ws.sync!.idle();
-    const s = ws.sync!.snapshot();
-    if (s.status === 'online' && s.queued === 0) return;
-    await sleep(20);
-  }
-}
 
 /** Same rows, same kind of file (encrypted replica, same pragmas), plain inserts in 1,000-row transactions. */
 function plainBulkLoad(dir: string, n: number): number {
@@ -194,7 +184,7 @@ export async function runSyncBench() {
     const t0 = performance.now();
     const login = await ws.dispatch('sync.login', { username: 'agent', password: 'agent-demo' });
     if (!login.ok) throw new Error(login.error.code);
-    await settle(ws);
+    await settleSync(ws);
     const initialMs = performance.now() - t0;
     const pulled = (ws.replica.sqlite.prepare("SELECT count(*) AS n FROM messages WHERE id LIKE 'bm-%'").get() as { n: number }).n;
     if (pulled !== MESSAGES) throw new Error(`initial sync pulled ${pulled} of ${MESSAGES}`);
@@ -211,14 +201,14 @@ export async function runSyncBench() {
     }
     const c0 = performance.now();
     ws.sync!.start();
-    await settle(ws);
+    await settleSync(ws);
     const catchupMs = performance.now() - c0;
     await ws.close();
     // Full re-bootstrap of the same state (what a client without an outbox/cursor would do).
     const fresh = await station(join(root, 'rebootstrap'), hubUrl);
     const b0 = performance.now();
     await fresh.dispatch('sync.login', { username: 'agent', password: 'agent-demo' });
-    await settle(fresh);
+    await settleSync(fresh);
     const rebootstrapMs = performance.now() - b0;
     progress(`catch-up ${Math.round(catchupMs)} ms, re-bootstrap ${Math.round(rebootstrapMs)} ms`);
     await fresh.close();

@@ -93,15 +93,6 @@ export function registerSyncSocket(app: FastifyInstance, ctx: HubContext): Socke
   };
 
   /**
-   * One round after the log advanced: every signed-in socket is re-authorized (a
-   * logout, a disabled account or a revoked workstation ends the socket, not just
-   * future HTTP requests) and poked if the log advanced within its scope since it
-   * was last told. The whole round is ONE read of the store, and sockets with the
-   * same scope share one scope query: 500 workstations cost one transaction per
-   * round, not a thousand. Rounds never overlap; a round asked for while one runs
-   * runs once more after it.
-   */
-  /**
    * Sends a follower its page as a `changes` frame once the read is audited (the
    * audit records of one round commit together). If the audit cannot be written the
    * data is not sent: the client gets a poke and pulls, where the same rule holds.
@@ -128,6 +119,15 @@ export function registerSyncSocket(app: FastifyInstance, ctx: HubContext): Socke
     }
   };
 
+  /**
+   * One round after the log advanced: every signed-in socket is re-authorized (a
+   * logout, a disabled account or a revoked workstation ends the socket, not just
+   * future HTTP requests) and poked if the log advanced within its scope since it
+   * was last told. The whole round is ONE read of the store, and sockets with the
+   * same scope share one scope query: 500 workstations cost one transaction per
+   * round, not a thousand. Rounds never overlap; a round asked for while one runs
+   * runs once more after it.
+   */
   let busy = false;
   let again = false;
   const round = async (): Promise<void> => {
@@ -144,12 +144,13 @@ export function registerSyncSocket(app: FastifyInstance, ctx: HubContext): Socke
         const live = new Map<string, Parameters<typeof deliver>[0]>();
         if (!batch.length) continue;
         const outcomes = await ctx.store.read(async (r) => {
-          const verdicts: { c: Client; auth?: AuthContext; error?: unknown; seq?: number | null; page?: PullPage; from?: number }[] = [];
+          const verdicts: { c: Client; auth?: AuthContext; scopeKey?: string; error?: unknown; seq?: number | null; page?: PullPage; from?: number }[] = [];
           // Within one round a user's row and teams are read once, however many sockets they have.
           const reader = roundReader(r);
           for (const c of batch) {
             try {
-              verdicts.push({ c, auth: await authenticateWith(ctx, reader, c.token!) });
+              const auth = await authenticateWith(ctx, reader, c.token!);
+              verdicts.push({ c, auth, scopeKey: JSON.stringify(scopeKeyOf(auth)) });
             } catch (error) {
               verdicts.push({ c, error });
             }
@@ -158,10 +159,8 @@ export function registerSyncSocket(app: FastifyInstance, ctx: HubContext): Socke
           const groups = new Map<string, { scope: ScopeKey; after: number; seq: number | null }>();
           for (const v of verdicts) {
             if (!v.auth) continue;
-            const scope = scopeKeyOf(v.auth);
-            const key = JSON.stringify(scope);
-            const g = groups.get(key);
-            if (!g) groups.set(key, { scope, after: v.c.lastSeq, seq: null });
+            const g = groups.get(v.scopeKey!);
+            if (!g) groups.set(v.scopeKey!, { scope: scopeKeyOf(v.auth), after: v.c.lastSeq, seq: null });
             else g.after = Math.min(g.after, v.c.lastSeq);
           }
           for (const g of groups.values()) g.seq = await r.latestVisibleSeq(g.scope, g.after);
@@ -169,12 +168,12 @@ export function registerSyncSocket(app: FastifyInstance, ctx: HubContext): Socke
           const pages = new Map<string, PullPage | null>();
           for (const v of verdicts) {
             if (!v.auth) continue;
-            const scope = scopeKeyOf(v.auth);
-            v.seq = groups.get(JSON.stringify(scope))!.seq;
+            const g = groups.get(v.scopeKey!)!;
+            v.seq = g.seq;
             if (v.c.follow === null || v.seq === null || v.seq <= v.c.lastSeq || v.seq <= v.c.follow) continue;
-            const key = `${JSON.stringify(scope)}@${v.c.follow}`;
+            const key = `${v.scopeKey}@${v.c.follow}`;
             if (!pages.has(key)) {
-              const page = await r.pull(scope, v.c.follow, SYNC_LIMITS.liveFrameChanges, SYNC_LIMITS.liveFrameBytes, v.c.follow);
+              const page = await r.pull(g.scope, v.c.follow, SYNC_LIMITS.liveFrameChanges, SYNC_LIMITS.liveFrameBytes, v.c.follow);
               pages.set(key, page.hasMore || v.c.follow > page.head ? null : page);
             }
             v.page = pages.get(key) ?? undefined;
@@ -242,7 +241,7 @@ export function registerSyncSocket(app: FastifyInstance, ctx: HubContext): Socke
       return sendError(c, HubErrorCode.malformedJson, 'The frame is not valid JSON');
     }
     const frame = wsClientFrame.safeParse(parsed);
-    if (!frame.success) return sendError(c, HubErrorCode.badRequest, 'Unknown or malformed frame (expected {type:"auth",token} or {type:"ping"})');
+    if (!frame.success) return sendError(c, HubErrorCode.badRequest, 'Unknown or malformed frame (expected {type:"auth",token}, {type:"follow",cursor,hubId} or {type:"ping"})');
     if (frame.data.type === 'ping') return send(c, { type: 'pong' });
     if (frame.data.type === 'follow') {
       // A cursor of another hub, or ahead of this one, gets pokes only: its pull will tell the client.

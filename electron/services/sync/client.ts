@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { wsServerFrame, type Change, type LoginValue, type MeValue, type PullValue } from '../../../shared/sync/protocol';
+import { wsServerFrame, type Change, type LoginValue, type MeValue, type PullValue, type WsServerFrame } from '../../../shared/sync/protocol';
 import { SYNC_LIMITS } from '../../../shared/sync/limits';
 import type { ErrorShape } from '../../../shared/contract/result';
 import type { Replica } from '../replica/open';
@@ -12,7 +12,7 @@ import { readState, STATE, writeState } from './state';
 import { markStored, queuedUploads } from '../attachments/store';
 import type { MutationEnvelope } from '../../../shared/sync/mutations';
 
-type LiveFrame = { from: number; hubId: string; changes: Change[]; cursor: number };
+type LiveFrame = Omit<Extract<WsServerFrame, { type: 'changes' }>, 'type'>;
 
 export type SyncStatus = 'signed_out' | 'offline' | 'syncing' | 'online' | 'error';
 
@@ -406,16 +406,16 @@ export class SyncClient {
     // Refetchable: the cursor commits with the data, so a page lost to power failure is pulled again.
     this.replica.refetchable(() =>
       this.replica.sqlite
-      .transaction(() => {
-        const stats = applyChanges(this.replica, page.changes);
-        for (const id of stats.touchedConversations) this.touched.add(id);
-        writeState(this.replica, STATE.cursor, String(page.cursor));
-        writeState(this.replica, STATE.hubId, page.hubId);
-        if (!page.hasMore && first) writeState(this.replica, STATE.initialDone, '1');
-        // Same commit: a live replica pays one fsync per page, not two.
-        if (!page.hasMore) writeState(this.replica, STATE.lastSyncAt, String(this.now()));
-      })
-      .immediate(),
+        .transaction(() => {
+          const stats = applyChanges(this.replica, page.changes);
+          for (const id of stats.touchedConversations) this.touched.add(id);
+          writeState(this.replica, STATE.cursor, String(page.cursor));
+          writeState(this.replica, STATE.hubId, page.hubId);
+          if (!page.hasMore && first) writeState(this.replica, STATE.initialDone, '1');
+          // Same commit: one commit per pull, not a second one for the time stamp.
+          if (!page.hasMore) writeState(this.replica, STATE.lastSyncAt, String(this.now()));
+        })
+        .immediate(),
     );
     if (page.changes.length) {
       this.version++;
