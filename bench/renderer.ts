@@ -4,11 +4,14 @@
  * The unified inbox at 10,000 conversations in real Chromium over a real encrypted
  * replica, against the same page with ~100 conversations in the same run.
  *
- * - inbox_first_paint_ms: from navigation start to the first animation frame that
- *   has inbox rows in the DOM, read in the page (performance.now() is relative to
- *   the navigation's time origin), so it is the agent's wait, not Playwright's
- *   polling. It includes loading the built renderer, the session calls, the first
- *   page of the list from the replica and React's first render.
+ * - inbox_first_paint_ms: from navigation start to the end of the first frame that
+ *   has inbox rows in the DOM: a requestAnimationFrame callback after the rows appear
+ *   posts a message, and the message runs after that frame's style, layout and paint.
+ *   It is read in the page (performance.now() is relative to the navigation's time
+ *   origin) and reported through a binding, so it is the agent's wait and nothing
+ *   polls the page while it loads. It includes loading the built renderer, the
+ *   session calls, the first page of the list from the replica and React's first
+ *   render.
  * - scroll_frame_p95_ms: scrolling the virtualized list from top to bottom, one
  *   step per frame. Chromium runs with --disable-frame-rate-limit and
  *   --disable-gpu-vsync, so each frame's time is the time the page needed to
@@ -47,14 +50,17 @@ async function station(dir: string, n: number): Promise<Workstation> {
   return ws;
 }
 
-/** Records, in the page, the first frame that shows inbox rows. */
+/** Reports, from the page, when the first frame that shows inbox rows has been painted. */
 const FIRST_ROWS_PROBE = `(() => {
+  let done = false;
   const seen = () => {
-    if (window.__firstRowsAt !== undefined) return;
+    if (done) return;
     if (document.querySelector('[data-testid=inbox-row]')) {
-      window.__firstRowsAt = -1;
-      requestAnimationFrame(() => { window.__firstRowsAt = performance.now(); });
+      done = true;
       obs.disconnect();
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => window.__benchFirstRows(performance.now());
+      requestAnimationFrame(() => ch.port2.postMessage(0));
     }
   };
   const obs = new MutationObserver(seen);
@@ -85,15 +91,18 @@ async function firstPaint(browser: Browser, url: string, ws: Workstation): Promi
   const page = await browser.newPage({ viewport: { width: 1366, height: 820 } });
   try {
     await installBridge(page, ws.dispatch);
+    let report!: (at: number) => void;
+    const painted = new Promise<number>((resolve) => (report = resolve));
+    await page.exposeFunction('__benchFirstRows', (at: number) => report(at));
     await page.addInitScript(FIRST_ROWS_PROBE);
     await page.goto(url);
-    // Polled with evaluate (the page's CSP forbids waitForFunction's string eval).
-    for (let i = 0; i < 600; i++) {
-      const at = (await page.evaluate('window.__firstRowsAt ?? 0')) as number;
-      if (at > 0) return at;
-      await page.waitForTimeout(50);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no inbox rows within 30 s')), 30_000)));
+    try {
+      return await Promise.race([painted, timeout]);
+    } finally {
+      clearTimeout(timer);
     }
-    throw new Error('no inbox rows within 30 s');
   } finally {
     await page.close();
   }
@@ -161,7 +170,7 @@ export async function runRendererBench() {
       targets: { inbox_first_paint_ms: '<= 1000', scroll_frame_p95_ms: '<= 16.7', max_rows_in_dom: '<= 60' },
       notes: {
         method:
-          'Headless Debian Chromium (software rendering, --disable-gpu) on the built renderer, a demo workstation plus 10,000 generated conversations in the encrypted replica; baseline: the same page with 112 conversations. First paint: median of 5 loads after one warm-up, read in the page as the first animation frame with inbox rows. Scroll: one step of max(400 px, 1/240 of the list) per frame from top to bottom, frame times with the frame-rate limit and vsync off (the time each frame took to produce); the vsync figures are the same scroll at 60 Hz, where any frame over 16.7 ms shows as 33.3 ms.',
+          'Headless Debian Chromium (software rendering, --disable-gpu) on the built renderer, a demo workstation plus 10,000 generated conversations in the encrypted replica; baseline: the same page with 112 conversations. First paint: median of 5 loads after one warm-up, read in the page as the end of the first frame with inbox rows (a message posted from its animation-frame callback runs after the frame\'s layout and paint), reported through a binding with no polling. Scroll: one step of max(400 px, 1/240 of the list) per frame from top to bottom, frame times with the frame-rate limit and vsync off (the time each frame took to produce); the vsync figures are the same scroll at 60 Hz, where any frame over 16.7 ms shows as 33.3 ms.',
         analysis:
           'First paint does not depend on list size (10,000 conversations ≈ the 112-conversation page) and is startup-bound. The main chunk is 368 kB (was 534: a contract-free Proxy client keeps zod and the schemas out; English, the conversation view and the side panels load after the first frame), public/early.js starts session.info and the first inbox page before the bundle runs, and hashed assets are cacheable (V8 code cache; Electron scheme privilege codeCache). What remains on this 2-core VM in headless software-rendered Chromium: ~200 ms before the bundle is requested, ~300–400 ms to parse and run it, ~350 ms for i18n set-up and React\'s first render and commit — the bridge answers are in by then. The figure swings by ±150 ms between quiet runs (1,129–1,255 ms). Scroll: rows keyed by window slot keep their DOM nodes, per-language labels are computed once, overscan drops to one row while the list jumps, rows are CSS-contained: p95 10–14 ms at 10,000 rows, no worse than the small list.',
       },

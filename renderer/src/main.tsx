@@ -1,11 +1,13 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Shell, showsWorkspace } from './app/Shell';
-import { prefetchFirstPage } from './app/firstPage';
+import { firstPageArrival, prefetchFirstPage } from './app/firstPage';
 import { getClient, type LanternClient } from './lib/client';
-import { warmUpTimeFormat } from './lib/format';
 import { initI18n } from './i18n';
 import './styles.css';
+
+/** How long the first render waits for the inbox's first page before drawing without it. */
+const FIRST_PAGE_WAIT_MS = 250;
 
 async function boot() {
   const rootEl = document.getElementById('root');
@@ -17,12 +19,12 @@ async function boot() {
     const early = window.__lanternEarly;
     window.__lanternEarly = undefined;
     const pending = (early?.sessionInfo as ReturnType<typeof client.session.info> | undefined) ?? client.session.info();
-    // The inbox rows format times: pay ICU's set-up while the bridge answers, not before the first rows.
-    warmUpTimeFormat();
     const info = await pending;
     if (!info.ok) throw new Error(`${info.error.code}: ${info.error.message}`);
     if (showsWorkspace(info.value)) prefetchFirstPage(client, early?.firstPage as ReturnType<LanternClient['conversations']['list']> | undefined);
-    await initI18n(info.value.language);
+    // The inbox's first page has usually arrived by now (early.js asked for it before this
+    // bundle ran): render once, with rows, rather than an empty list and then the rows.
+    await Promise.all([initI18n(info.value.language), firstPageArrival(FIRST_PAGE_WAIT_MS)]);
     root.render(
       <StrictMode>
         <Shell client={client} initial={info.value} />

@@ -17,7 +17,7 @@ import { TopBar } from './TopBar';
 import { useSync } from './useSync';
 import { RejectedPanel } from './RejectedPanel';
 import { notifyArrivals } from './notify';
-import { firstPageInput, takePrefetchedFirstPage } from './firstPage';
+import { arrivedFirstPage, firstPageInput, takePrefetchedFirstPage } from './firstPage';
 import { PageTabs } from '../supervisor/PageTabs';
 
 // Loaded on first use: the agent's inbox paints without the charting, terminal and supervisor code.
@@ -59,11 +59,14 @@ export function App({ client, mode, role, onLock }: Props) {
   const { t, i18n } = useTranslation();
   const [filter, setFilter] = useState<InboxFilter>(EMPTY_FILTER);
   const [debouncedFilter, setDebouncedFilter] = useState<InboxFilter>(EMPTY_FILTER);
-  const [items, setItems] = useState<ConversationSummary[]>([]);
+  // The first page main.tsx waited for, if it came: the first render draws its rows.
+  // refreshInbox then takes the same answer, so these states do not change again.
+  const [arrived] = useState(() => arrivedFirstPage(firstPageInput(toContractFilter(EMPTY_FILTER))));
+  const [items, setItems] = useState<ConversationSummary[]>(arrived?.items ?? []);
   /** The inbox's first screenful has been drawn: the knowledge engine starts after it. */
   const [inboxShown, setInboxShown] = useState(false);
-  const [total, setTotal] = useState(0);
-  const [tags, setTags] = useState<string[]>([]);
+  const [total, setTotal] = useState(arrived?.total ?? 0);
+  const [tags, setTags] = useState<string[]>(arrived?.tags ?? []);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [selected, setSelected] = useState<ConversationSummary | null>(null);
   const [timeline, setTimeline] = useState<TimelineItem[]>([]);

@@ -159,7 +159,16 @@ const InboxList = memo(function InboxList({ items, selectedId, onSelect }: { ite
     overscanUsed.current = jumped ? JUMP_OVERSCAN : range.overscan;
     return defaultRangeExtractor({ ...range, overscan: overscanUsed.current });
   }, []);
-  const virtualizer = useVirtualizer({ count: items.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: OVERSCAN, rangeExtractor });
+  const virtualizer = useVirtualizer({
+    count: items.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: OVERSCAN,
+    rangeExtractor,
+    // The list is at most the window's height: the first render already has rows for it,
+    // the measurement that follows only trims them.
+    initialRect: { width: 0, height: window.innerHeight },
+  });
   const virtualItems = virtualizer.getVirtualItems();
   const slots = Math.max(virtualItems.length, windowSlots(virtualizer.scrollRect?.height ?? 0, overscanUsed.current));
 
