@@ -98,7 +98,7 @@ export async function createWorkstation(opts: WorkstationOptions): Promise<Works
         },
       },
       sync: {
-        status: () => ({ status: 'signed_out' as const, ...leftBehind, lastSyncAt: null, error: null, initial: null, version: 0, arrived: [] }),
+        status: () => ({ status: 'signed_out' as const, ...leftBehind, lastSyncAt: null, error: null, initial: null, indexing: null, version: 0, arrived: [] }),
         login: (input) =>
           serial(async () => {
             if (current) throw new LanternError('session.already_signed_in', 'Already signed in');

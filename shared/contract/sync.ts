@@ -12,6 +12,8 @@ export const syncSnapshotSchema = z.object({
   lastSyncAt: z.number().int().nullable(),
   error: errorShape.nullable(),
   initial: z.object({ pulled: z.number().int(), total: z.number().int().nullable() }).nullable(),
+  /** The offline search index being built after the initial sync (messages and notes done / total). */
+  indexing: z.object({ done: z.number().int(), total: z.number().int() }).nullable(),
   version: z.number().int(),
   /** Conversations that arrived or changed hands since the last status call, with their priority. */
   arrived: z.array(z.object({ id: z.string(), contactName: z.string(), priority: z.string(), preview: z.string() })),

@@ -115,6 +115,35 @@ describe('sync client ↔ hub', () => {
     expect(await client.sync.status()).toMatchObject({ ok: true, value: { status: 'online', queued: 0, rejected: 0 } });
   });
 
+  it('builds the offline search index after the initial sync, in the background, also with the hub gone', async () => {
+    const h = tempDir('lantern-hub-');
+    const hub = await hubAt(h.dir);
+    cleanups.push(async () => {
+      await hub.close();
+      h.cleanup();
+    });
+    const { ws, client } = await station(hub.url);
+    await client.sync.login({ username: 'agent', password: 'agent-demo' });
+    await settle(ws);
+    // The download stored the messages without indexing them; a backfill is due.
+    const messages = (ws.replica.sqlite.prepare("SELECT count(*) AS n FROM messages WHERE recalled_at IS NULL").get() as { n: number }).n;
+    expect(messages).toBeGreaterThan(5);
+    const marked = ws.replica.sqlite.prepare("SELECT 1 FROM sync_state WHERE key = 'search_backfill'").get();
+    const indexedNow = (ws.replica.sqlite.prepare("SELECT count(*) AS n FROM search_docs WHERE kind = 'message'").get() as { n: number }).n;
+    // Either still running (progress shown) or already done — never a mark without a runner.
+    const snap = (await client.sync.status()) as { ok: true; value: { indexing: { done: number; total: number } | null } };
+    if (marked) expect(snap.value.indexing).toMatchObject({ total: expect.any(Number) });
+    await hub.close();
+    await ws.sync!.searchIndexed();
+    expect(ws.replica.sqlite.prepare("SELECT 1 FROM sync_state WHERE key = 'search_backfill'").get()).toBeUndefined();
+    expect((ws.replica.sqlite.prepare("SELECT count(*) AS n FROM search_docs WHERE kind = 'message'").get() as { n: number }).n).toBe(messages);
+    expect(indexedNow).toBeLessThanOrEqual(messages);
+    expect((await client.sync.status()) as unknown).toMatchObject({ ok: true, value: { indexing: null } });
+    // A message only the hub had (never written on this workstation) is found offline.
+    expect(ids(await client.conversations.list({ filter: { query: '布洛芬' } }))).toEqual(['v-li-call']);
+    expect(ids(await client.conversations.list({ filter: { query: '退烧' } }))).toEqual(['v-zhao-fever']);
+  });
+
   it('receives a patient message by poke, and drops a conversation reassigned away (scope revoke)', async () => {
     const h = tempDir('lantern-hub-');
     const hub = await hubAt(h.dir);
@@ -180,6 +209,36 @@ describe('sync client ↔ hub', () => {
     await expect.poll(() => pulls('pull'), { timeout: 5000 }).toBeGreaterThan(httpBefore);
     await settle(ws);
     expect(ws.replica.sqlite.prepare("SELECT count(*) AS n FROM messages WHERE id IN ('live-1','live-2')").get()).toEqual({ n: 2 });
+  });
+
+  it('reconnects the live socket as soon as the hub answers HTTP again, instead of waiting out its backoff', async () => {
+    const h = tempDir('lantern-hub-');
+    let hub = await hubAt(h.dir);
+    const port = hub.port;
+    cleanups.push(async () => {
+      await hub.close();
+      h.cleanup();
+    });
+    const t = tempDir('lantern-sync-');
+    // No polling, and always the longest backoff (random = 1): only the socket brings changes.
+    const ws = await createWorkstation({ dataDir: t.dir, keyStore: createStaticKeyStore(randomBytes(32), true), appVersion: 't', hubUrl: hub.url, sync: { pollMs: 600_000, random: () => 1 } });
+    cleanups.push(async () => {
+      await ws.close();
+      t.cleanup();
+    });
+    const client = createClient(contract, { invoke: ws.dispatch });
+    await client.sync.login({ username: 'agent', password: 'agent-demo' });
+    await settle(ws);
+    await hub.close();
+    // Handshakes fail at about +0.5, +1.5, +3.5 and +7.5 s; the next one would wait 8 s more.
+    await new Promise((r) => setTimeout(r, 8_000));
+    hub = await hubAt(h.dir, port);
+    // The agent does something that syncs (a reply, a status change): HTTP works again.
+    ws.sync!.kick();
+    await ws.sync!.idle();
+    expect(ws.sync!.snapshot().status).toBe('online');
+    await hub.write((tx) => ingestInbound(tx, { conversationId: 'v-zhao-fever', messageId: 'in-after-outage', body: '烧退了一点', authorName: '赵磊家长', at: Date.now() }, { at: Date.now() }));
+    await expect.poll(() => ws.replica.sqlite.prepare("SELECT body FROM messages WHERE id = 'in-after-outage'").get(), { timeout: 3_000 }).toEqual({ body: '烧退了一点' });
   });
 
   it('re-syncs from 0 when the hub was replaced, keeping unsent work', async () => {

@@ -29,7 +29,7 @@ export function dbFacts(deps: ConsoleDeps) {
 }
 
 export function syncFacts(deps: ConsoleDeps) {
-  if (!deps.sync) return { status: 'demo' as const, workstationId: null, queued: 0, rejected: 0, lastSyncAt: null, error: null, initial: null, cursor: null };
+  if (!deps.sync) return { status: 'demo' as const, workstationId: null, queued: 0, rejected: 0, lastSyncAt: null, error: null, initial: null, indexing: null, cursor: null };
   const { touched: _touched, version: _version, ...snap } = deps.sync.snapshot();
   return { ...snap, workstationId: readState(deps.ctx.replica, STATE.workstationId), cursor: readState(deps.ctx.replica, STATE.cursor) };
 }

@@ -5,6 +5,7 @@ import type { Change } from '../../../shared/sync/protocol';
 import * as t from '../../../db/replica/schema';
 import type { Replica } from '../replica/open';
 import { indexDoc, removeDoc } from '../replica/search';
+import { markSearchBehind, SEARCH_BACKFILL_KEY } from '../replica/search-backfill';
 import { KNOWLEDGE_STATUS_PREFIX, setKnowledgeStatus } from './knowledge-status';
 import { dropAttachmentsOf, recordRemoteAttachments } from '../attachments/store';
 
@@ -129,8 +130,15 @@ const SQL = {
  * old cursor, and every `put` is an idempotent upsert, so nothing is lost or doubled.
  * Hot path (initial sync streams 100k rows): statements are prepared once per connection.
  */
-export function applyChanges(replica: Replica, changes: Change[]): ApplyStats {
+export function applyChanges(replica: Replica, changes: Change[], opts: { deferSearch?: boolean } = {}): ApplyStats {
   const { db, sqlite } = replica;
+  // Initial sync: messages and notes are indexed for search after the download (replica/search-backfill.ts).
+  let deferred = false;
+  const indexText = (kind: 'message' | 'note', id: string, conversationId: string, body: string) => {
+    if (!opts.deferSearch) return indexDoc(sqlite, kind, id, conversationId, body);
+    if (!deferred) markSearchBehind(sqlite);
+    deferred = true;
+  };
   const touched = new Set<string>();
   // Only conversations with local changes still in flight need a rebase after a put.
   const pending = new Set((stmt(sqlite, SQL.pendingConversationIds).all() as { id: string }[]).map((r) => r.id));
@@ -196,7 +204,7 @@ export function applyChanges(replica: Replica, changes: Change[]): ApplyStats {
           dropAttachmentsOf(replica, d.id);
         } else {
           if (d.attachments?.length) recordRemoteAttachments(replica, d.conversationId, d.id, d.attachments, d.createdAt);
-          indexDoc(sqlite, 'message', d.id, d.conversationId, d.body);
+          indexText('message', d.id, d.conversationId, d.body);
         }
         touched.add(d.conversationId);
         break;
@@ -205,7 +213,7 @@ export function applyChanges(replica: Replica, changes: Change[]): ApplyStats {
         const d = parsed.data as NoteData;
         if (!stmt(sqlite, SQL.hasConversation).get(d.conversationId)) break;
         stmt(sqlite, SQL.note).run({ ...d, seq });
-        indexDoc(sqlite, 'note', d.id, d.conversationId, d.body);
+        indexText('note', d.id, d.conversationId, d.body);
         break;
       }
       case 'device_reading': {
@@ -270,7 +278,8 @@ export function resetHubData(replica: Replica): void {
       }
       // Files the hub has are fetched again when opened; staged and queued ones are unsent work and stay.
       replica.sqlite.prepare("DELETE FROM attachments WHERE state = 'stored'").run();
-      replica.sqlite.prepare("DELETE FROM sync_state WHERE key IN ('cursor', 'hub_id', 'initial_done')").run();
+      // The index was emptied above: a backfill mark (and its row watermark) no longer applies.
+      replica.sqlite.prepare("DELETE FROM sync_state WHERE key IN ('cursor', 'hub_id', 'initial_done', ?)").run(SEARCH_BACKFILL_KEY);
       replica.sqlite.prepare("DELETE FROM settings WHERE key LIKE 'rule:%'").run();
       replica.sqlite.prepare(`DELETE FROM settings WHERE substr(key, 1, ${KNOWLEDGE_STATUS_PREFIX.length}) = ?`).run(KNOWLEDGE_STATUS_PREFIX);
     })

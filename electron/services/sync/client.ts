@@ -10,6 +10,7 @@ import { HubError, HubHttp } from './http';
 import { markRejected, recordResults, takeBatch, takeOne } from './push';
 import { readState, STATE, writeState } from './state';
 import { markStored, queuedUploads } from '../attachments/store';
+import { backfillSearchStep, searchBackfillPending, searchBackfillRemaining } from '../replica/search-backfill';
 import type { MutationEnvelope } from '../../../shared/sync/mutations';
 
 type LiveFrame = Omit<Extract<WsServerFrame, { type: 'changes' }>, 'type'>;
@@ -26,6 +27,8 @@ export interface SyncSnapshot {
   error: ErrorShape | null;
   /** Initial sync progress: changes pulled / the hub's head when known. */
   initial: { pulled: number; total: number | null } | null;
+  /** Offline search index being built after the initial sync: messages and notes looked at / to look at. */
+  indexing: { done: number; total: number } | null;
   /** Increments whenever the replica changed through sync (the UI refreshes on change). */
   version: number;
   /** Conversations that arrived or changed hands since the last read (for notifications). */
@@ -78,6 +81,9 @@ export class SyncClient {
   private live: LiveFrame[] = [];
   private wsTimer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
+  /** Search backfill after the initial sync (replica/search-backfill.ts); null when not running. */
+  private indexing: { done: number; total: number } | null = null;
+  private indexTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(opts: SyncClientOptions) {
     this.opts = opts;
@@ -115,6 +121,7 @@ export class SyncClient {
       lastSyncAt: lastSyncAt ? Number(lastSyncAt) : null,
       error: this.error,
       initial: this.initial,
+      indexing: this.indexing ? { ...this.indexing } : null,
       version: this.version,
       touched: [...this.touched],
     };
@@ -189,6 +196,7 @@ export class SyncClient {
     if (!this.pollTimer) this.pollTimer = setInterval(() => this.kick(), this.opts.pollMs ?? 10_000);
     this.connectWs();
     this.kick();
+    this.indexLater();
   }
 
   stop() {
@@ -196,7 +204,9 @@ export class SyncClient {
     if (this.pollTimer) clearInterval(this.pollTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.wsTimer) clearTimeout(this.wsTimer);
-    this.pollTimer = this.retryTimer = this.wsTimer = null;
+    if (this.indexTimer) clearTimeout(this.indexTimer);
+    this.pollTimer = this.retryTimer = this.wsTimer = this.indexTimer = null;
+    this.indexing = null;
     this.ws?.removeAllListeners();
     this.ws?.on('error', () => undefined);
     this.ws?.terminate();
@@ -222,6 +232,55 @@ export class SyncClient {
   /** Resolves when no cycle is running or queued (tests and shutdown). */
   async idle(): Promise<void> {
     while (this.running) await this.running;
+  }
+
+  /** Resolves once the offline search index has caught up with the initial sync (tests, benchmarks). */
+  async searchIndexed(): Promise<void> {
+    while (this.indexing || (!this.stopped && searchBackfillPending(this.replica.sqlite) && readState(this.replica, STATE.initialDone) === '1')) {
+      this.indexLater();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /**
+   * Builds the search index the initial sync left out, once the download is complete:
+   * 500 rows per transaction, giving way to sync (a running cycle goes first) and to
+   * everything else on this thread between steps. Local only: it goes on offline.
+   */
+  private indexLater(): void {
+    if (this.stopped || this.indexTimer || this.indexing) return;
+    if (readState(this.replica, STATE.initialDone) !== '1' || !searchBackfillPending(this.replica.sqlite)) return;
+    const progress = { done: 0, total: searchBackfillRemaining(this.replica.sqlite) };
+    this.indexing = progress;
+    const step = () => {
+      this.indexTimer = null;
+      if (this.stopped || this.indexing !== progress) return;
+      if (this.running) {
+        this.indexTimer = setTimeout(step, 20);
+        return;
+      }
+      let r: ReturnType<typeof backfillSearchStep>;
+      try {
+        // Derived data: a step lost to power failure is redone from the watermark it commits with.
+        r = this.replica.refetchable(() => backfillSearchStep(this.replica.sqlite));
+      } catch (e) {
+        this.log('warn', 'search index step failed; trying again later', e);
+        this.indexing = null;
+        this.indexTimer = setTimeout(() => {
+          this.indexTimer = null;
+          this.indexLater();
+        }, 5_000);
+        return;
+      }
+      progress.done = Math.min(progress.total, progress.done + r.looked);
+      if (r.done) {
+        this.indexing = null;
+        this.version++;
+        return;
+      }
+      this.indexTimer = setTimeout(step, 0);
+    };
+    this.indexTimer = setTimeout(step, 0);
   }
 
   private async token(): Promise<string> {
@@ -262,6 +321,7 @@ export class SyncClient {
       this.failures = 0;
       this.status = 'online';
       this.error = null;
+      this.reconnectWsNow();
     } catch (e) {
       this.onFailure(e);
     }
@@ -399,6 +459,7 @@ export class SyncClient {
     }
     this.initial = null;
     this.sendFollow();
+    this.indexLater();
   }
 
   /** Data, cursor and hub id commit together: a crash repeats the page, never skips it. */
@@ -407,7 +468,8 @@ export class SyncClient {
     this.replica.refetchable(() =>
       this.replica.sqlite
         .transaction(() => {
-          const stats = applyChanges(this.replica, page.changes);
+          // The first download leaves search indexing for afterwards (indexLater).
+          const stats = applyChanges(this.replica, page.changes, { deferSearch: first });
           for (const id of stats.touchedConversations) this.touched.add(id);
           writeState(this.replica, STATE.cursor, String(page.cursor));
           writeState(this.replica, STATE.hubId, page.hubId);
@@ -470,6 +532,19 @@ export class SyncClient {
       }
     }
     if (gap) this.kick();
+  }
+
+  /**
+   * The hub just answered over HTTP, so a socket waiting out its reconnect backoff
+   * (after handshakes timed out on a hub busy with a shift's sign-ins, say) connects
+   * now: without it this workstation would get no live changes or pokes until the
+   * timer (up to 30 s) or the next poll. At most one attempt per successful cycle.
+   */
+  private reconnectWsNow(): void {
+    if (this.stopped || this.ws || !this.wsTimer) return;
+    clearTimeout(this.wsTimer);
+    this.wsTimer = null;
+    this.connectWs();
   }
 
   private connectWs() {

@@ -40,7 +40,7 @@ function parseJson(text: string | null): unknown {
   return text === null ? null : JSON.parse(text);
 }
 
-function makeTx(db: Db, sqlite: Database.Database): StoreTx {
+function makeTx(db: Db, sqlite: Database.Database, tuning: { smallScopeConversations?: number } = {}): StoreTx {
   // Two plans for one query. A long way behind (a first sync, a replica back after days):
   // walk the change log in seq order (NOT INDEXED) and stop at the page's LIMIT — left to
   // itself the planner takes a multi-index OR over the scope indexes plus a sort, which
@@ -54,7 +54,48 @@ function makeTx(db: Db, sqlite: Database.Database): StoreTx {
   const pullPlannedStmt = sqlite.prepare(pullSql('change_log c'));
   /** Rows behind the head from which the seq-order walk wins. */
   const SCAN_FROM_ROWS = 5000;
+  /**
+   * A reader who sees at most this many conversations has a SMALL scope. On a big log
+   * the seq-order walk (pull) and the walk back from the head (latest) would read most
+   * of the log to find their few rows — 80–100 ms a call at 200k changes, for every
+   * sign-in and every WebSocket hello — so for them both go by index instead.
+   */
+  const SMALL_SCOPE_CONVERSATIONS = tuning.smallScopeConversations ?? 200;
+  const smallScopeStmt = sqlite.prepare(`${MY_CONVERSATIONS_CTE} SELECT count(*) <= ${SMALL_SCOPE_CONVERSATIONS} AS small FROM (SELECT 1 FROM my_convs LIMIT ${SMALL_SCOPE_CONVERSATIONS + 1})`);
   const latestStmt = sqlite.prepare(`${MY_CONVERSATIONS_CTE} SELECT max(c.seq) AS seq FROM change_log c WHERE c.seq > @after AND ${VISIBLE_CHANGE}`);
+  // VISIBLE_CHANGE's four branches, each the newest row found by one index probe (walked down
+  // from the top of its index range, stopping at the first match).
+  const latestByIndexStmt = sqlite.prepare(`${MY_CONVERSATIONS_CTE}
+    SELECT max(s) AS seq FROM (
+      SELECT (SELECT c.seq FROM change_log c INDEXED BY change_log_audience WHERE c.audience_user_id = @u AND c.seq > @after ORDER BY c.seq DESC LIMIT 1) AS s
+      UNION ALL
+      SELECT (SELECT c.seq FROM change_log c INDEXED BY change_log_contact
+               WHERE c.contact_id IS NULL AND c.conversation_id IS NULL AND c.audience_user_id IS NULL AND c.seq > @after ORDER BY c.seq DESC LIMIT 1)
+      UNION ALL
+      SELECT (SELECT c.seq FROM change_log c INDEXED BY change_log_conversation
+               WHERE c.conversation_id = m.id AND c.audience_user_id IS NULL AND c.seq > @after ORDER BY c.seq DESC LIMIT 1) FROM my_convs m
+      UNION ALL
+      SELECT (SELECT c.seq FROM change_log c INDEXED BY change_log_contact
+               WHERE c.contact_id = k.contact_id AND c.conversation_id IS NULL AND c.audience_user_id IS NULL AND c.seq > @after ORDER BY c.seq DESC LIMIT 1)
+        FROM (SELECT DISTINCT contact_id FROM my_convs) k
+    )`);
+  // The same four branches as index range scans (disjoint: addressed to @u, untagged,
+  // per conversation, contact-level), so a small scope reads only its own rows.
+  const range = 'c.seq > @cursor AND c.seq <= @head';
+  const pullByIndexStmt = sqlite.prepare(`${MY_CONVERSATIONS_CTE},
+    cand(seq) AS (
+      SELECT c.seq FROM change_log c INDEXED BY change_log_audience WHERE c.audience_user_id = @u AND ${range}
+      UNION ALL
+      SELECT c.seq FROM change_log c INDEXED BY change_log_contact WHERE c.contact_id IS NULL AND c.conversation_id IS NULL AND c.audience_user_id IS NULL AND ${range}
+      UNION ALL
+      SELECT c.seq FROM my_convs m JOIN change_log c INDEXED BY change_log_conversation ON c.conversation_id = m.id WHERE c.audience_user_id IS NULL AND ${range}
+      UNION ALL
+      SELECT c.seq FROM (SELECT DISTINCT contact_id FROM my_convs) k JOIN change_log c INDEXED BY change_log_contact ON c.contact_id = k.contact_id
+       WHERE c.conversation_id IS NULL AND c.audience_user_id IS NULL AND ${range}
+    )
+    SELECT c.seq, c.entity, c.entity_id AS entityId, c.op, c.data, c.prev FROM cand JOIN change_log c ON c.seq = cand.seq
+     WHERE NOT ${SUPERSEDED_CHANGE} ORDER BY c.seq LIMIT @limit`);
+  const smallScope = (params: { u: string; sup: number }) => (smallScopeStmt.get(params) as { small: number }).small === 1;
   const visibleConvsStmt = sqlite.prepare(`${MY_CONVERSATIONS_CTE} SELECT id FROM my_convs ORDER BY id`);
   const headStmt = sqlite.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'change_log'");
   const scopeParams = (k: ScopeKey) => ({ u: k.userId, sup: k.supervisor ? 1 : 0 });
@@ -163,7 +204,10 @@ function makeTx(db: Db, sqlite: Database.Database): StoreTx {
     async pull(scope, cursor, limit, maxBytes, from = cursor): Promise<PullPage> {
       const head = (headStmt.get() as { seq: number } | undefined)?.seq ?? 0;
       // One row more than asked tells whether more visible rows follow.
-      const raw = (head - cursor > SCAN_FROM_ROWS ? pullScanStmt : pullPlannedStmt).all({ ...scopeParams(scope), cursor, head, limit: limit + 1, from: Math.min(from, cursor) }) as {
+      const params = scopeParams(scope);
+      // A small scope's rows are few wherever they are: by index. A big one far behind: walk in seq order.
+      const stmt = smallScope(params) ? pullByIndexStmt : head - cursor > SCAN_FROM_ROWS ? pullScanStmt : pullPlannedStmt;
+      const raw = stmt.all({ ...params, cursor, head, limit: limit + 1, from: Math.min(from, cursor) }) as {
         seq: number;
         entity: Entity;
         entityId: string;
@@ -181,7 +225,8 @@ function makeTx(db: Db, sqlite: Database.Database): StoreTx {
       return { rows, head, hasMore: rows.length < raw.length };
     },
     async latestVisibleSeq(scope, after) {
-      const row = latestStmt.get({ ...scopeParams(scope), after }) as { seq: number | null };
+      const params = scopeParams(scope);
+      const row = (smallScope(params) ? latestByIndexStmt : latestStmt).get({ ...params, after }) as { seq: number | null };
       return row.seq;
     },
     async visibleConversationIds(scope) {
@@ -503,12 +548,14 @@ function makeTx(db: Db, sqlite: Database.Database): StoreTx {
 export interface SqliteStoreOptions {
   /** Database file, or ':memory:' for tests. */
   path: string;
+  /** Scopes of at most this many conversations are read by index (default 200; tests compare both plans). */
+  smallScopeConversations?: number;
 }
 
 export function openSqliteStore(opts: SqliteStoreOptions): HubStore & { readonly sqlite: Database.Database } {
   const sqlite = openHubDatabase(opts.path);
   const db = drizzle(sqlite, { schema: s });
-  const tx = makeTx(db, sqlite);
+  const tx = makeTx(db, sqlite, { ...(opts.smallScopeConversations !== undefined ? { smallScopeConversations: opts.smallScopeConversations } : {}) });
   const queue = new Queue();
   let closed = false;
 

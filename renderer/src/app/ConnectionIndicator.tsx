@@ -45,6 +45,11 @@ export function ConnectionIndicator({ snap }: { snap: SyncSnapshotValue | null }
           )}
         </span>
       ) : null}
+      {snap.indexing && !snap.initial ? (
+        <span className="net-progress" data-testid="search-indexing" title={t('net.indexingHint')}>
+          <progress max={snap.indexing.total} value={Math.min(snap.indexing.done, snap.indexing.total)} /> {t('net.indexing', { done: snap.indexing.done, total: snap.indexing.total })}
+        </span>
+      ) : null}
     </div>
   );
 }

@@ -250,6 +250,8 @@ export const en: Messages = {
     rejected: '{{count}} rejected',
     initial: 'Initial sync: {{pulled}} / {{total}} received',
     initialUnknown: 'Initial sync: {{pulled}} received',
+    indexing: 'Building offline search {{done}} / {{total}}',
+    indexingHint: 'What is indexed can be searched now; until it finishes, older messages may not be found.',
     lastSync: 'Last sync {{time}}',
     dnd: 'Do not disturb',
     dndOn: 'Do not disturb on',

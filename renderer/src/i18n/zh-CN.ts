@@ -248,6 +248,8 @@ export const zhCN = {
     rejected: '{{count}} 条被拒绝',
     initial: '首次同步：已接收 {{pulled}} / {{total}}',
     initialUnknown: '首次同步：已接收 {{pulled}} 条',
+    indexing: '建立离线搜索索引 {{done}} / {{total}}',
+    indexingHint: '已建立索引的部分现在就能搜索；全部完成前，较早的消息可能搜不到。',
     lastSync: '上次同步 {{time}}',
     dnd: '勿扰',
     dndOn: '勿扰已开启',
