@@ -22,8 +22,11 @@ export interface DeliveryWorkerData {
 export type DeliveryWorkerMessage =
   | { type: 'ready' }
   | { type: 'seen'; seen: [string, number, number][] }
-  /** After the run, once each replica has synced again: how many benchmark messages it holds. */
-  | { type: 'closed'; held: number[] }
+  /**
+   * After the run: how many benchmark messages each replica held before (`before`,
+   * with its socket and sync state then) and after (`held`) one more full sync.
+   */
+  | { type: 'closed'; held: number[]; before: { replica: number; held: number; socketLive: boolean; status: string }[] }
   | { type: 'error'; message: string };
 
 const data = workerData as DeliveryWorkerData;
@@ -59,6 +62,13 @@ try {
     stations.push(ws);
   }
   await Promise.all(stations.map((s) => settleSync(s)));
+  // "Connected replicas": a socket whose handshake timed out while the hub was busy with
+  // K sign-ins waits out its backoff; a sync cycle reconnects it at once (client.ts).
+  for (const deadline = Date.now() + 120_000; stations.some((s) => !s.sync!.socketLive); ) {
+    if (Date.now() > deadline) throw new Error(`${stations.filter((s) => !s.sync!.socketLive).length} replicas have no live socket after 120 s`);
+    for (const s of stations) if (!s.sync!.socketLive) s.sync!.kick();
+    await new Promise((r) => setTimeout(r, 250));
+  }
   post({ type: 'ready' });
 } catch (e) {
   post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
@@ -70,13 +80,15 @@ port.on('message', (m: { type: 'close'; prefix: string }) => {
     clearInterval(flush);
     if (pending.length) post({ type: 'seen', seen: pending.splice(0) });
     // Convergence, not speed: after one more full sync every replica must hold every message.
+    const count = (s: Workstation) => (s.replica.sqlite.prepare('SELECT count(*) AS n FROM messages WHERE id LIKE ?').get(`${m.prefix}%`) as { n: number }).n;
+    const before = stations.map((s, i) => ({ replica: data.first + i, held: count(s), socketLive: s.sync!.socketLive, status: s.sync!.snapshot().status }));
     const held: number[] = [];
     for (const s of stations) {
       await settleSync(s);
-      held.push((s.replica.sqlite.prepare('SELECT count(*) AS n FROM messages WHERE id LIKE ?').get(`${m.prefix}%`) as { n: number }).n);
+      held.push(count(s));
     }
     for (const s of stations) await s.close();
-    post({ type: 'closed', held });
+    post({ type: 'closed', held, before });
     port.close();
   })();
 });

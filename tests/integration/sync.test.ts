@@ -229,7 +229,9 @@ describe('sync client ↔ hub', () => {
     const client = createClient(contract, { invoke: ws.dispatch });
     await client.sync.login({ username: 'agent', password: 'agent-demo' });
     await settle(ws);
+    await expect.poll(() => ws.sync!.socketLive, { timeout: 2_000 }).toBe(true);
     await hub.close();
+    await expect.poll(() => ws.sync!.socketLive, { timeout: 2_000 }).toBe(false);
     // Handshakes fail at about +0.5, +1.5, +3.5 and +7.5 s; the next one would wait 8 s more.
     await new Promise((r) => setTimeout(r, 8_000));
     hub = await hubAt(h.dir, port);
@@ -237,6 +239,7 @@ describe('sync client ↔ hub', () => {
     ws.sync!.kick();
     await ws.sync!.idle();
     expect(ws.sync!.snapshot().status).toBe('online');
+    await expect.poll(() => ws.sync!.socketLive, { timeout: 2_000 }).toBe(true);
     await hub.write((tx) => ingestInbound(tx, { conversationId: 'v-zhao-fever', messageId: 'in-after-outage', body: '烧退了一点', authorName: '赵磊家长', at: Date.now() }, { at: Date.now() }));
     await expect.poll(() => ws.replica.sqlite.prepare("SELECT body FROM messages WHERE id = 'in-after-outage'").get(), { timeout: 3_000 }).toEqual({ body: '烧退了一点' });
   });

@@ -77,6 +77,8 @@ export class SyncClient {
   private wsFailures = 0;
   /** The `auth` frame went out on the current socket (a `follow` must come after it). */
   private wsAuthed = false;
+  /** The hub answered the current socket's `auth` with `hello`. */
+  private wsHello = false;
   /** Live-tail frames received and not yet applied (applied together, see onLive). */
   private live: LiveFrame[] = [];
   private wsTimer: ReturnType<typeof setTimeout> | null = null;
@@ -106,6 +108,11 @@ export class SyncClient {
       writeState(this.replica, STATE.workstationId, id);
     }
     return id;
+  }
+
+  /** The live socket is open and the hub has greeted it: changes and pokes arrive without polling. */
+  get socketLive(): boolean {
+    return !!this.ws && this.ws.readyState === WebSocket.OPEN && this.wsHello;
   }
 
   get user(): MeValue | null {
@@ -553,6 +560,7 @@ export class SyncClient {
     const ws = new WebSocket(url, { handshakeTimeout: 10_000 });
     this.ws = ws;
     this.wsAuthed = false;
+    this.wsHello = false;
     ws.on('open', () => {
       void this.token()
         .then((token) => {
@@ -578,6 +586,7 @@ export class SyncClient {
       }
       if (frame.data.type === 'hello' || frame.data.type === 'poke') {
         this.wsFailures = 0;
+        if (frame.data.type === 'hello') this.wsHello = true;
         this.hubHead = Math.max(this.hubHead ?? 0, frame.data.seq);
         const cursor = Number(readState(this.replica, STATE.cursor) ?? '0');
         if (frame.data.seq > cursor || frame.data.type === 'hello') this.kick();
