@@ -117,7 +117,8 @@ export async function delivery(hub: Hub, root: string, k: number, seconds: numbe
     const count = Math.floor(((i + 1) * k) / workers) - first;
     const w = new Worker(tsWorkerSource(new URL('./sync-delivery-worker.ts', import.meta.url)), { eval: true, workerData: { hubUrl: hub.url, root, first, count, prefix: `k${k}` } satisfies DeliveryWorkerData });
     w.on('message', (m: DeliveryWorkerMessage) => {
-      if (m.type === 'seen') for (const [id, replica, t] of m.seen) if (!seen.has(`${replica}:${id}`)) seen.set(`${replica}:${id}`, t);
+      // Only this run's messages: a fresh replica's first sync also brings the earlier runs' ones.
+      if (m.type === 'seen') for (const [id, replica, t] of m.seen) if (accepted.has(id) && !seen.has(`${replica}:${id}`)) seen.set(`${replica}:${id}`, t);
     });
     threads.push(w);
     ready.push(waitFor(w, 'ready'));
