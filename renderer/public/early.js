@@ -1,7 +1,8 @@
 // Lantern: the first two bridge calls start as soon as the page does, so the workstation
 // answers while the main bundle is still being parsed and run. A classic script (CSP
 // script-src 'self') before the module bundle; renderer/src/main.tsx takes the answers
-// from window.__lanternEarly. Without a bridge it does nothing.
+// from window.__lanternEarly. Loaded with `defer`, so it is fetched in parallel with the
+// bundle and still runs before it (document order). Without a bridge it does nothing.
 // The workspace test and the first-page request mirror showsWorkspace and firstPageInput
 // (renderer/src/app/startRules.ts); tests/unit/renderer-early.test.ts checks they agree.
 (function () {

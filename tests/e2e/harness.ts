@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createWorkstation, type Workstation } from '../../electron/services/workstation';
 import { createStaticKeyStore } from '../../electron/services/replica/keystore';
 import { tempDir } from '../support/tmp';
@@ -49,11 +49,26 @@ export function chromiumPath(): string {
   return p;
 }
 
+const BROWSER_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
 export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', ...extraArgs],
+    args: [...BROWSER_ARGS, ...extraArgs],
+  });
+}
+
+/**
+ * Chromium with an on-disk profile in `userDataDir`: its HTTP cache and V8 code cache
+ * persist between pages and runs, as the app's persistent session does.
+ */
+export async function launchPersistent(userDataDir: string, extraArgs: string[] = [], viewport = { width: 1366, height: 820 }): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromiumPath(),
+    headless: true,
+    viewport,
+    args: [...BROWSER_ARGS, ...extraArgs],
   });
 }
 

@@ -47,6 +47,25 @@ describe('workstation UI in real Chromium over an encrypted replica', () => {
     await page.context().close();
   });
 
+  it('starts with the answers early.js asked for: session.info and the first inbox page are each called once', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 820 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    const calls: string[] = [];
+    await installBridge(page, (method, input) => {
+      calls.push(String(method));
+      return ws.dispatch(method, input);
+    });
+    await page.goto(server.url);
+    await page.getByTestId('inbox-row').first().waitFor();
+    // early.js is deferred (fetched alongside the bundle) yet must still run before it:
+    // if it ran after, the bundle would ask for both itself and each would be asked twice.
+    expect(calls.filter((m) => m === 'session.info')).toHaveLength(1);
+    expect(calls.filter((m) => m === 'conversations.list')).toHaveLength(1);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('opens a conversation and queues a reply with Ctrl+Enter into the outbox', async () => {
     const { page, errors } = await openApp();
     const row = page.getByTestId('inbox-row').first();
