@@ -153,6 +153,11 @@ export interface StoreReader extends QaStoreReader, KnowledgeStoreReader {
 }
 
 export interface StoreTx extends StoreReader, QaStoreWriter, KnowledgeStoreWriter {
+  /**
+   * Runs `fn` as a nested step of this transaction (SQL SAVEPOINT): if it throws, what it
+   * wrote is undone and the error rethrown, while the rest of the transaction goes on.
+   */
+  savepoint<T>(fn: () => Promise<T>): Promise<T>;
   setMeta(key: string, value: string): Promise<void>;
 
   insertTeam(row: TeamRow): Promise<void>;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { HubErrorCode, type MutationRejectionCode } from '../../shared/sync/errors';
 import { SYNC_LIMITS } from '../../shared/sync/limits';
 import { parseMutation, type Mutation } from '../../shared/sync/mutations';
@@ -8,6 +9,7 @@ import { canonicalJson } from '../audit/canonical';
 import type { HubContext } from '../app/context';
 import type { AuthContext } from '../auth/service';
 import { HubError } from '../http/errors';
+import type { StoreTx } from '../store/store';
 import type { MutationRecord } from '../store/types';
 import { appliers } from './mutations';
 import { Rejection, type Applied, type ApplyContext } from './mutations/types';
@@ -46,49 +48,37 @@ function answerOf(r: MutationRecord): MutationResult {
     : { id: r.id, status: 'rejected', code: r.code as MutationRejectionCode, message: r.message ?? '' };
 }
 
-type Attempt = { kind: 'done'; answer: MutationResult; shredded: boolean } | { kind: 'rejected'; rejection: Rejection };
-
 /**
- * Applies one mutation exactly once.
+ * Applies one mutation exactly once, inside the caller's write transaction.
  *
  * The apply, its change-log rows, its audit record and its idempotency record
- * commit in ONE transaction. That is the whole exactly-once argument: if the hub
- * dies before the commit, none of them exist and the client's retry applies it
- * afresh; after the commit, all exist and the retry finds the record and gets
- * the same answer. Were they separate, a crash in between would either apply it
- * twice (change without record) or never (record without change).
+ * commit together: that is the whole exactly-once argument. If the hub dies before
+ * the commit, none of them exist and the client's retry applies it afresh; after
+ * the commit, all exist and the retry finds the record and gets the same answer.
+ * Were they separate, a crash in between would either apply it twice (change
+ * without record) or never (record without change).
+ *
+ * The apply runs in a savepoint: a Rejection undoes whatever the applier wrote and
+ * the refusal is recorded instead (so a replay gets the same refusal even if the
+ * state would now allow it). Any other error undoes this mutation and is rethrown.
  */
-async function applyOne(ctx: HubContext, auth: AuthContext, m: Mutation): Promise<{ answer: MutationResult; shredded: boolean }> {
+async function applyOne(tx: StoreTx, ctx: HubContext, auth: AuthContext, m: Mutation): Promise<{ answer: MutationResult; shredded: boolean }> {
   const hash = argsHash(m);
-  const replay = (r: MutationRecord): MutationResult => {
+  const seen = await tx.getMutation(m.id);
+  if (seen) {
     // Same id, different caller or content: not a replay, and must not leak the other answer.
-    if (r.userId !== auth.userId || r.argsHash !== hash || r.type !== m.type) {
-      return { id: m.id, status: 'rejected', code: HubErrorCode.mutationIdConflict, message: 'Mutation id already used for a different change' };
+    if (seen.userId !== auth.userId || seen.argsHash !== hash || seen.type !== m.type) {
+      return { answer: { id: m.id, status: 'rejected', code: HubErrorCode.mutationIdConflict, message: 'Mutation id already used for a different change' }, shredded: false };
     }
-    return answerOf(r);
-  };
-
-  let attempt: Attempt;
+    return { answer: answerOf(seen), shredded: false };
+  }
+  const now = ctx.now();
+  const base = { id: m.id, userId: auth.userId, workstationId: auth.workstationId, type: m.type, argsHash: hash, clientTime: m.clientTime, receivedAt: now };
   try {
-    attempt = await ctx.store.write(async (tx): Promise<Attempt> => {
-      const seen = await tx.getMutation(m.id);
-      if (seen) return { kind: 'done', answer: replay(seen), shredded: false };
-      const now = ctx.now();
+    return await tx.savepoint(async () => {
       const c: ApplyContext = { tx, auth, now, meta: { at: now, mutationId: m.id, actorId: auth.userId } };
       const applied: Applied = await (appliers[m.type] as (c: ApplyContext, a: unknown) => Promise<Applied>)(c, m.args);
-      const record: MutationRecord = {
-        id: m.id,
-        userId: auth.userId,
-        workstationId: auth.workstationId,
-        type: m.type,
-        argsHash: hash,
-        status: 'applied',
-        result: applied.result,
-        code: null,
-        message: null,
-        clientTime: m.clientTime,
-        receivedAt: now,
-      };
+      const record: MutationRecord = { ...base, status: 'applied', result: applied.result, code: null, message: null };
       await tx.putMutation(record);
       await appendAudit(tx, {
         at: now,
@@ -100,34 +90,11 @@ async function applyOne(ctx: HubContext, auth: AuthContext, m: Mutation): Promis
         outcome: 'ok',
         detail: { mutationId: m.id, seq: applied.result.seq },
       });
-      return { kind: 'done', answer: answerOf(record), shredded: applied.shredded ?? false };
+      return { answer: answerOf(record), shredded: applied.shredded ?? false };
     });
   } catch (e) {
     if (!(e instanceof Rejection)) throw e;
-    attempt = { kind: 'rejected', rejection: e };
-  }
-  if (attempt.kind === 'done') return attempt;
-
-  // The apply transaction rolled back. Remember the refusal in a second one, so
-  // a replay gets the same refusal even if the state would now allow it.
-  const rejection = attempt.rejection;
-  const answer = await ctx.store.write(async (tx) => {
-    const seen = await tx.getMutation(m.id);
-    if (seen) return replay(seen);
-    const now = ctx.now();
-    const record: MutationRecord = {
-      id: m.id,
-      userId: auth.userId,
-      workstationId: auth.workstationId,
-      type: m.type,
-      argsHash: hash,
-      status: 'rejected',
-      result: null,
-      code: rejection.code,
-      message: rejection.message,
-      clientTime: m.clientTime,
-      receivedAt: now,
-    };
+    const record: MutationRecord = { ...base, status: 'rejected', result: null, code: e.code, message: e.message };
     await tx.putMutation(record);
     await appendAudit(tx, {
       at: now,
@@ -137,30 +104,58 @@ async function applyOne(ctx: HubContext, auth: AuthContext, m: Mutation): Promis
       objectType: 'mutation',
       objectId: m.id,
       outcome: 'rejected',
-      detail: { mutationId: m.id, code: rejection.code },
+      detail: { mutationId: m.id, code: e.code },
     });
-    return answerOf(record);
-  });
-  return { answer, shredded: false };
+    return { answer: answerOf(record), shredded: false };
+  }
 }
 
 /**
- * Applies a batch in array order (the client's outbox order), each mutation in
- * its own transaction, and answers one result per mutation in the same order.
- * If the hub fails mid-batch it answers 500; what was applied before stays
- * applied and is answered identically when the client retries the batch.
+ * How long one push may hold the hub's writer before it commits what it has applied
+ * and lets other writers in (a patient's message arriving from a channel waits at most
+ * about this long behind a workstation's catch-up).
  */
-export async function push(ctx: HubContext, auth: AuthContext, mutations: Mutation[]): Promise<PushValue> {
+export const PUSH_COMMIT_EVERY_MS = 50;
+
+/**
+ * Applies a batch in array order (the client's outbox order) and answers one result
+ * per mutation in the same order. Group commit: consecutive mutations share one
+ * transaction (each in its own savepoint) for up to `commitEveryMs`, so a replica
+ * back from a day offline costs a few commits — one disk flush each — instead of one
+ * per mutation. If the hub fails mid-batch it answers 500; what was committed before
+ * stays applied and is answered identically when the client retries the batch.
+ */
+export async function push(ctx: HubContext, auth: AuthContext, mutations: Mutation[], opts: { commitEveryMs?: number } = {}): Promise<PushValue> {
+  const budget = opts.commitEveryMs ?? PUSH_COMMIT_EVERY_MS;
   const results: MutationResult[] = [];
   let shredded = false;
   try {
-    for (const m of mutations) {
-      const r = await applyOne(ctx, auth, m);
-      results.push(r.answer);
-      shredded ||= r.shredded;
+    while (results.length < mutations.length) {
+      const step = await ctx.store.write(async (tx) => {
+        const answers: MutationResult[] = [];
+        let shred = false;
+        let failure: { error: unknown } | null = null;
+        const started = performance.now();
+        for (let i = results.length; i < mutations.length; i++) {
+          if (answers.length > 0 && performance.now() - started >= budget) break;
+          try {
+            const r = await applyOne(tx, ctx, auth, mutations[i]!);
+            answers.push(r.answer);
+            shred ||= r.shredded;
+          } catch (error) {
+            // This mutation left nothing (its savepoint rolled back); the ones before it commit.
+            failure = { error };
+            break;
+          }
+        }
+        return { answers, shred, failure };
+      });
+      results.push(...step.answers);
+      shredded ||= step.shred;
+      if (step.answers.length > 0) ctx.notifier.advanced();
+      if (step.failure) throw step.failure.error;
     }
   } finally {
-    if (results.length > 0) ctx.notifier.advanced();
     // A recalled body may still sit in old WAL frames: copy the current pages
     // into the main file and truncate the WAL before the recall is acknowledged.
     if (shredded) await ctx.store.checkpoint();

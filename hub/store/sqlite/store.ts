@@ -41,6 +41,7 @@ function parseJson(text: string | null): unknown {
 }
 
 function makeTx(db: Db, sqlite: Database.Database, tuning: { smallScopeConversations?: number } = {}): StoreTx {
+  let savepoints = 0;
   // Two plans for one query. A long way behind (a first sync, a replica back after days):
   // walk the change log in seq order (NOT INDEXED) and stop at the page's LIMIT — left to
   // itself the planner takes a multi-index OR over the scope indexes plus a sort, which
@@ -370,6 +371,20 @@ function makeTx(db: Db, sqlite: Database.Database, tuning: { smallScopeConversat
     },
 
     // ---- writes ----
+    async savepoint(fn) {
+      const name = `sp${++savepoints}`;
+      sqlite.exec(`SAVEPOINT ${name}`);
+      try {
+        const out = await fn();
+        sqlite.exec(`RELEASE ${name}`);
+        return out;
+      } catch (e) {
+        // ROLLBACK TO keeps the savepoint open; RELEASE then ends it (the outer transaction goes on).
+        sqlite.exec(`ROLLBACK TO ${name}`);
+        sqlite.exec(`RELEASE ${name}`);
+        throw e;
+      }
+    },
     async setMeta(key, value) {
       db.insert(s.meta).values({ key, value }).onConflictDoUpdate({ target: s.meta.key, set: { value } }).run();
     },
