@@ -15,23 +15,30 @@ import { verifyAuditChain } from '../audit/audit';
 
 const agent: AuthContext = { userId: 'u-agent', username: 'agent', displayName: '客服 小林', role: 'agent', teamIds: ['t-outpatient'], sessionId: 's', workstationId: 'ws-1' };
 
-/** A store whose transactions die at `failAt` (after the apply wrote), like a crash before commit. */
-function failingStore(inner: HubStore, failAt: keyof StoreTx): HubStore & { armed: boolean } {
+/**
+ * A store that counts write transactions and can make the Nth call of one tx method
+ * (counted within a transaction) throw — like a crash before commit, or a late refusal.
+ */
+function instrumented(inner: HubStore) {
   const s = {
-    armed: true,
+    writes: 0,
+    fail: null as null | { method: keyof StoreTx; call: number; error: () => Error },
     kind: inner.kind,
     hubId: inner.hubId,
     read: inner.read.bind(inner),
     checkpoint: inner.checkpoint.bind(inner),
     close: inner.close.bind(inner),
     write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+      s.writes++;
+      let calls = 0;
       return inner.write((tx) =>
         fn(
           new Proxy(tx, {
             get(target, prop, recv) {
-              if (prop === failAt && s.armed) {
-                s.armed = false;
-                return () => Promise.reject(new Error('simulated crash'));
+              const f = s.fail;
+              if (f && prop === f.method && ++calls === f.call) {
+                s.fail = null;
+                return () => Promise.reject(f.error());
               }
               return Reflect.get(target, prop, recv) as unknown;
             },
@@ -48,7 +55,8 @@ describe('apply + change log + idempotency record are one transaction', () => {
     it(`a failure at ${failAt} leaves no trace, and the retry applies exactly once`, async () => {
       const real = openSqliteStore({ path: ':memory:' });
       await seedHubDemo(real, loadHubDemo(), 1_000);
-      const store = failingStore(real, failAt);
+      const store = instrumented(real);
+      store.fail = { method: failAt, call: 1, error: () => new Error('simulated crash') };
       const ctx: HubContext = { store, config: hubConfigSchema.parse({}), secret: Buffer.alloc(32), now: () => 2_000, log: silentLogger(), notifier: new Notifier() };
       const snapshot = () =>
         real.read(async (r) => ({ head: await r.headSeq(), msgs: (await r.messagesOf('v-zhang-appt')).length, audit: await r.auditCount(), conv: await r.getConversation('v-zhang-appt') }));
@@ -73,38 +81,6 @@ describe('apply + change log + idempotency record are one transaction', () => {
 });
 
 describe('group commit: one push, few transactions, each mutation still all-or-nothing', () => {
-  /** A store that counts write transactions and can make the Nth call of one tx method throw. */
-  function instrumented(inner: HubStore) {
-    const s = {
-      writes: 0,
-      fail: null as null | { method: keyof StoreTx; call: number; error: () => Error },
-      kind: inner.kind,
-      hubId: inner.hubId,
-      read: inner.read.bind(inner),
-      checkpoint: inner.checkpoint.bind(inner),
-      close: inner.close.bind(inner),
-      write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-        s.writes++;
-        let calls = 0;
-        return inner.write((tx) =>
-          fn(
-            new Proxy(tx, {
-              get(target, prop, recv) {
-                const f = s.fail;
-                if (f && prop === f.method && ++calls === f.call) {
-                  s.fail = null;
-                  return () => Promise.reject(f.error());
-                }
-                return Reflect.get(target, prop, recv) as unknown;
-              },
-            }),
-          ),
-        );
-      },
-    };
-    return s;
-  }
-
   async function setup() {
     const real = openSqliteStore({ path: ':memory:' });
     await seedHubDemo(real, loadHubDemo(), 1_000);
