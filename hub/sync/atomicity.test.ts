@@ -18,10 +18,12 @@ const agent: AuthContext = { userId: 'u-agent', username: 'agent', displayName: 
 /**
  * A store that counts write transactions and can make the Nth call of one tx method
  * (counted within a transaction) throw — like a crash before commit, or a late refusal.
+ * It also counts reads of the audit chain's head (one per appended group of records).
  */
 function instrumented(inner: HubStore) {
   const s = {
     writes: 0,
+    headReads: 0,
     fail: null as null | { method: keyof StoreTx; call: number; error: () => Error },
     kind: inner.kind,
     hubId: inner.hubId,
@@ -35,6 +37,7 @@ function instrumented(inner: HubStore) {
         fn(
           new Proxy(tx, {
             get(target, prop, recv) {
+              if (prop === 'auditHead') s.headReads++;
               const f = s.fail;
               if (f && prop === f.method && ++calls === f.call) {
                 s.fail = null;
@@ -98,13 +101,20 @@ describe('group commit: one push, few transactions, each mutation still all-or-n
   it('a batch shares one transaction; with no time budget each mutation commits alone, with the same answers', async () => {
     const { real, store, ctx, send, bodies, done } = await setup();
     const batch = Array.from({ length: 20 }, (_, i) => send(`批量 ${i}`));
+    const audited = await real.read((r) => r.auditCount());
     const grouped = await push(ctx, agent, batch, { commitEveryMs: 60_000 });
     expect(store.writes).toBe(1);
+    // Twenty audit records, appended together: the chain head is read once.
+    expect(await real.read((r) => r.auditCount())).toBe(audited + 20);
+    expect(store.headReads).toBe(1);
     expect(grouped.results.map((r) => r.status)).toEqual(batch.map(() => 'applied'));
     const single = Array.from({ length: 5 }, (_, i) => send(`逐条 ${i}`));
     store.writes = 0;
+    store.headReads = 0;
     const alone = await push(ctx, agent, single, { commitEveryMs: 0 });
     expect(store.writes).toBe(5);
+    expect(store.headReads).toBe(5);
+    expect(await real.read((r) => r.auditCount())).toBe(audited + 25);
     expect(alone.results.map((r) => r.status)).toEqual(single.map(() => 'applied'));
     const all = await bodies();
     for (const m of [...batch, ...single]) expect(all.filter((b) => b === m.args.body)).toHaveLength(1);
@@ -115,8 +125,8 @@ describe('group commit: one push, few transactions, each mutation still all-or-n
   it('a refusal after the applier wrote undoes only that mutation and is recorded; its neighbours commit', async () => {
     const { real, store, ctx, send, bodies, done } = await setup();
     const batch = [send('第一条'), send('第二条'), send('第三条')];
-    // The second mutation's audit append (after its message row was written) refuses.
-    store.fail = { method: 'insertAudit', call: 2, error: () => new Rejection('sync.not_found', 'refused late') };
+    // The second mutation's idempotency record (after its message row was written) refuses.
+    store.fail = { method: 'putMutation', call: 2, error: () => new Rejection('sync.not_found', 'refused late') };
     const res = await push(ctx, agent, batch, { commitEveryMs: 60_000 });
     expect(store.writes).toBe(1);
     expect(res.results.map((r) => r.status)).toEqual(['applied', 'rejected', 'applied']);

@@ -4,7 +4,8 @@ import { HubErrorCode, type MutationRejectionCode } from '../../shared/sync/erro
 import { SYNC_LIMITS } from '../../shared/sync/limits';
 import { parseMutation, type Mutation } from '../../shared/sync/mutations';
 import { pushRequest, type MutationResult, type PushValue } from '../../shared/sync/protocol';
-import { appendAudit } from '../audit/audit';
+import { appendAudits } from '../audit/audit';
+import type { AuditEntry } from '../audit/chain';
 import { canonicalJson } from '../audit/canonical';
 import type { HubContext } from '../app/context';
 import type { AuthContext } from '../auth/service';
@@ -52,7 +53,8 @@ function answerOf(r: MutationRecord): MutationResult {
  * Applies one mutation exactly once, inside the caller's write transaction.
  *
  * The apply, its change-log rows, its audit record and its idempotency record
- * commit together: that is the whole exactly-once argument. If the hub dies before
+ * commit together (the audit record is returned, and appended by `push` in the same
+ * transaction before it commits): that is the whole exactly-once argument. If the hub dies before
  * the commit, none of them exist and the client's retry applies it afresh; after
  * the commit, all exist and the retry finds the record and gets the same answer.
  * Were they separate, a crash in between would either apply it twice (change
@@ -62,15 +64,15 @@ function answerOf(r: MutationRecord): MutationResult {
  * the refusal is recorded instead (so a replay gets the same refusal even if the
  * state would now allow it). Any other error undoes this mutation and is rethrown.
  */
-async function applyOne(tx: StoreTx, ctx: HubContext, auth: AuthContext, m: Mutation): Promise<{ answer: MutationResult; shredded: boolean }> {
+async function applyOne(tx: StoreTx, ctx: HubContext, auth: AuthContext, m: Mutation): Promise<{ answer: MutationResult; shredded: boolean; audit: AuditEntry | null }> {
   const hash = argsHash(m);
   const seen = await tx.getMutation(m.id);
   if (seen) {
     // Same id, different caller or content: not a replay, and must not leak the other answer.
     if (seen.userId !== auth.userId || seen.argsHash !== hash || seen.type !== m.type) {
-      return { answer: { id: m.id, status: 'rejected', code: HubErrorCode.mutationIdConflict, message: 'Mutation id already used for a different change' }, shredded: false };
+      return { answer: { id: m.id, status: 'rejected', code: HubErrorCode.mutationIdConflict, message: 'Mutation id already used for a different change' }, shredded: false, audit: null };
     }
-    return { answer: answerOf(seen), shredded: false };
+    return { answer: answerOf(seen), shredded: false, audit: null };
   }
   const now = ctx.now();
   const base = { id: m.id, userId: auth.userId, workstationId: auth.workstationId, type: m.type, argsHash: hash, clientTime: m.clientTime, receivedAt: now };
@@ -80,7 +82,7 @@ async function applyOne(tx: StoreTx, ctx: HubContext, auth: AuthContext, m: Muta
       const applied: Applied = await (appliers[m.type] as (c: ApplyContext, a: unknown) => Promise<Applied>)(c, m.args);
       const record: MutationRecord = { ...base, status: 'applied', result: applied.result, code: null, message: null };
       await tx.putMutation(record);
-      await appendAudit(tx, {
+      const audit: AuditEntry = {
         at: now,
         userId: auth.userId,
         workstationId: auth.workstationId,
@@ -89,14 +91,14 @@ async function applyOne(tx: StoreTx, ctx: HubContext, auth: AuthContext, m: Muta
         objectId: applied.object.id,
         outcome: 'ok',
         detail: { mutationId: m.id, seq: applied.result.seq },
-      });
-      return { answer: answerOf(record), shredded: applied.shredded ?? false };
+      };
+      return { answer: answerOf(record), shredded: applied.shredded ?? false, audit };
     });
   } catch (e) {
     if (!(e instanceof Rejection)) throw e;
     const record: MutationRecord = { ...base, status: 'rejected', result: null, code: e.code, message: e.message };
     await tx.putMutation(record);
-    await appendAudit(tx, {
+    const audit: AuditEntry = {
       at: now,
       userId: auth.userId,
       workstationId: auth.workstationId,
@@ -105,8 +107,8 @@ async function applyOne(tx: StoreTx, ctx: HubContext, auth: AuthContext, m: Muta
       objectId: m.id,
       outcome: 'rejected',
       detail: { mutationId: m.id, code: e.code },
-    });
-    return { answer: answerOf(record), shredded: false };
+    };
+    return { answer: answerOf(record), shredded: false, audit };
   }
 }
 
@@ -133,6 +135,7 @@ export async function push(ctx: HubContext, auth: AuthContext, mutations: Mutati
     while (results.length < mutations.length) {
       const step = await ctx.store.write(async (tx) => {
         const answers: MutationResult[] = [];
+        const audits: AuditEntry[] = [];
         let shred = false;
         let failure: { error: unknown } | null = null;
         const started = performance.now();
@@ -141,6 +144,7 @@ export async function push(ctx: HubContext, auth: AuthContext, mutations: Mutati
           try {
             const r = await applyOne(tx, ctx, auth, mutations[i]!);
             answers.push(r.answer);
+            if (r.audit) audits.push(r.audit);
             shred ||= r.shredded;
           } catch (error) {
             // This mutation left nothing (its savepoint rolled back); the ones before it commit.
@@ -148,6 +152,9 @@ export async function push(ctx: HubContext, auth: AuthContext, mutations: Mutati
             break;
           }
         }
+        // The chunk's audit records, in mutation order, in its transaction: one read and
+        // one write of the chain head for the lot. Should this fail, nothing of the chunk commits.
+        await appendAudits(tx, audits);
         return { answers, shred, failure };
       });
       results.push(...step.answers);

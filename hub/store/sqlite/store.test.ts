@@ -62,4 +62,32 @@ describe('SQLite hub store', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('the prepared hot-path writes store JSON as JSON, null as SQL NULL, and nested savepoints roll back only their own part', async () => {
+    const store = openSqliteStore({ path: ':memory:' });
+    await store.write(async (tx) => {
+      await tx.appendChange({ at: 1, entity: 'note', entityId: 'n1', op: 'put', data: { body: '备注' }, prev: null });
+      await tx.appendChange({ at: 2, entity: 'conversation', entityId: 'v1', op: 'put', data: { status: 'open' }, prev: { status: 'pending' } });
+      await tx.putMutation({ id: 'm1', userId: 'u', workstationId: 'w', type: 'note.add', argsHash: 'h', status: 'rejected', result: null, code: 'x', message: null, clientTime: 1, receivedAt: 2 });
+      await tx.savepoint(async () => {
+        await tx.setMeta('k', 'outer');
+        await expect(
+          tx.savepoint(async () => {
+            await tx.setMeta('k', 'inner');
+            throw new Error('undo inner');
+          }),
+        ).rejects.toThrow('undo inner');
+        expect(await tx.getMeta('k')).toBe('outer');
+      });
+    });
+    const rows = store.sqlite.prepare('SELECT prev, prev IS NULL AS noPrev, data FROM change_log ORDER BY seq').all() as { prev: string | null; noPrev: number; data: string }[];
+    expect(rows).toEqual([
+      { prev: null, noPrev: 1, data: '{"body":"备注"}' },
+      { prev: '{"status":"pending"}', noPrev: 0, data: '{"status":"open"}' },
+    ]);
+    expect(store.sqlite.prepare("SELECT result IS NULL AS noResult, message IS NULL AS noMessage FROM mutations WHERE id = 'm1'").get()).toEqual({ noResult: 1, noMessage: 1 });
+    expect(await store.read((r) => r.getMutation('m1'))).toMatchObject({ result: null, code: 'x' });
+    expect(await store.read((r) => r.getMeta('k'))).toBe('outer');
+    await store.close();
+  });
 });

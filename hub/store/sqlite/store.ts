@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import { and, asc, desc, getTableColumns, eq, gt, gte, inArray, isNull, lte, ne, sql, type SQL } from 'drizzle-orm';
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { and, asc, desc, getTableColumns, getTableName, eq, gt, gte, inArray, isNull, lte, ne, sql, type SQL } from 'drizzle-orm';
 import { ulid } from 'ulid';
 import * as s from '../../../db/hub/schema';
 import type { Entity } from '../../../shared/sync/entities';
@@ -40,8 +41,26 @@ function parseJson(text: string | null): unknown {
   return text === null ? null : JSON.parse(text);
 }
 
+/**
+ * One prepared INSERT of every column of `table` (but `omit`, e.g. an autoincrement
+ * key), values encoded by the columns' own mappers (JSON columns …) as drizzle does,
+ * and NULL stored as SQL NULL. For tables without column defaults: a value left out
+ * is stored as NULL.
+ */
+function preparedInsert(sqlite: Database.Database, table: SQLiteTable, omit: string[] = []) {
+  const columns = Object.entries(getTableColumns(table)).filter(([k]) => !omit.includes(k));
+  const stmt = sqlite.prepare(
+    `INSERT INTO "${getTableName(table)}" (${columns.map(([, c]) => `"${c.name}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+  );
+  return {
+    run(row: object) {
+      const r = row as Record<string, unknown>;
+      return stmt.run(columns.map(([k, c]) => (r[k] === null || r[k] === undefined ? null : c.mapToDriverValue(r[k]))));
+    },
+  };
+}
+
 function makeTx(db: Db, sqlite: Database.Database, tuning: { smallScopeConversations?: number } = {}): StoreTx {
-  let savepoints = 0;
   // Two plans for one query. A long way behind (a first sync, a replica back after days):
   // walk the change log in seq order (NOT INDEXED) and stop at the page's LIMIT — left to
   // itself the planner takes a multi-index OR over the scope indexes plus a sort, which
@@ -112,6 +131,26 @@ function makeTx(db: Db, sqlite: Database.Database, tuning: { smallScopeConversat
     workstation: db.select().from(s.workstations).where(eq(s.workstations.id, id)).prepare(),
     session: db.select().from(s.sessions).where(eq(s.sessions.id, id)).prepare(),
     auditHead: db.select().from(s.auditLog).orderBy(sql`${s.auditLog.id} DESC`).limit(1).prepare(),
+    // What a push applies per mutation (docs/sync.md §7): its lookups, rows and savepoint.
+    conversation: db.select().from(s.conversations).where(eq(s.conversations.id, id)).prepare(),
+    note: db.select().from(s.notes).where(eq(s.notes.id, id)).prepare(),
+    message: db.select().from(s.messages).where(eq(s.messages.id, id)).prepare(),
+    contact: db.select().from(s.contacts).where(eq(s.contacts.id, id)).prepare(),
+    mutation: db.select().from(s.mutations).where(eq(s.mutations.id, id)).prepare(),
+    meta: db.select().from(s.meta).where(eq(s.meta.key, id)).prepare(),
+    setMeta: db
+      .insert(s.meta)
+      .values({ key: sql.placeholder('key'), value: sql.placeholder('value') })
+      .onConflictDoUpdate({ target: s.meta.key, set: { value: sql`excluded.value` } })
+      .prepare(),
+    insertNote: preparedInsert(sqlite, s.notes),
+    insertMutation: preparedInsert(sqlite, s.mutations),
+    insertAudit: preparedInsert(sqlite, s.auditLog),
+    insertChange: preparedInsert(sqlite, s.changeLog, ['seq']),
+    // One name for every level: RELEASE and ROLLBACK TO act on the innermost savepoint of that name.
+    savepoint: sqlite.prepare('SAVEPOINT lantern_sp'),
+    release: sqlite.prepare('RELEASE lantern_sp'),
+    rollbackTo: sqlite.prepare('ROLLBACK TO lantern_sp'),
   };
   const teamIdsOf = async (userId: string) => hot.teamIds.all({ id: userId }).map((r) => r.teamId);
 
@@ -123,7 +162,7 @@ function makeTx(db: Db, sqlite: Database.Database, tuning: { smallScopeConversat
       return row?.seq ?? 0;
     },
     async getMeta(key) {
-      return one(db.select().from(s.meta).where(eq(s.meta.key, key)).all())?.value ?? null;
+      return hot.meta.get({ id: key })?.value ?? null;
     },
     async getUserById(userId) {
       return hot.user.get({ id: userId }) ?? null;
@@ -163,7 +202,7 @@ function makeTx(db: Db, sqlite: Database.Database, tuning: { smallScopeConversat
       return one(db.select().from(s.refreshTokens).where(eq(s.refreshTokens.tokenHash, tokenHash)).all());
     },
     async getContact(id) {
-      return one(db.select().from(s.contacts).where(eq(s.contacts.id, id)).all());
+      return hot.contact.get({ id }) ?? null;
     },
     async identitiesOf(contactId) {
       return db.select().from(s.contactIdentities).where(eq(s.contactIdentities.contactId, contactId)).orderBy(asc(s.contactIdentities.id)).all();
@@ -175,19 +214,19 @@ function makeTx(db: Db, sqlite: Database.Database, tuning: { smallScopeConversat
       return db.select().from(s.contactProfileHistory).where(eq(s.contactProfileHistory.contactId, contactId)).orderBy(asc(s.contactProfileHistory.id)).all();
     },
     async getConversation(id) {
-      return one(db.select().from(s.conversations).where(eq(s.conversations.id, id)).all());
+      return hot.conversation.get({ id }) ?? null;
     },
     async conversationsOfContact(contactId) {
       return db.select().from(s.conversations).where(eq(s.conversations.contactId, contactId)).orderBy(asc(s.conversations.id)).all();
     },
     async getMessage(id) {
-      return one(db.select().from(s.messages).where(eq(s.messages.id, id)).all());
+      return hot.message.get({ id }) ?? null;
     },
     async messagesOf(conversationId) {
       return db.select().from(s.messages).where(eq(s.messages.conversationId, conversationId)).orderBy(asc(s.messages.createdAt), asc(s.messages.id)).all();
     },
     async getNote(id) {
-      return one(db.select().from(s.notes).where(eq(s.notes.id, id)).all());
+      return hot.note.get({ id }) ?? null;
     },
     async notesOf(conversationId) {
       return db.select().from(s.notes).where(eq(s.notes.conversationId, conversationId)).orderBy(asc(s.notes.createdAt), asc(s.notes.id)).all();
@@ -199,7 +238,7 @@ function makeTx(db: Db, sqlite: Database.Database, tuning: { smallScopeConversat
       return db.select().from(s.rules).orderBy(asc(s.rules.id)).all();
     },
     async getMutation(id) {
-      return one(db.select().from(s.mutations).where(eq(s.mutations.id, id)).all());
+      return hot.mutation.get({ id }) ?? null;
     },
 
     async pull(scope, cursor, limit, maxBytes, from = cursor): Promise<PullPage> {
@@ -372,21 +411,20 @@ function makeTx(db: Db, sqlite: Database.Database, tuning: { smallScopeConversat
 
     // ---- writes ----
     async savepoint(fn) {
-      const name = `sp${++savepoints}`;
-      sqlite.exec(`SAVEPOINT ${name}`);
+      hot.savepoint.run();
       try {
         const out = await fn();
-        sqlite.exec(`RELEASE ${name}`);
+        hot.release.run();
         return out;
       } catch (e) {
         // ROLLBACK TO keeps the savepoint open; RELEASE then ends it (the outer transaction goes on).
-        sqlite.exec(`ROLLBACK TO ${name}`);
-        sqlite.exec(`RELEASE ${name}`);
+        hot.rollbackTo.run();
+        hot.release.run();
         throw e;
       }
     },
     async setMeta(key, value) {
-      db.insert(s.meta).values({ key, value }).onConflictDoUpdate({ target: s.meta.key, set: { value } }).run();
+      hot.setMeta.run({ key, value });
     },
     async insertTeam(row) {
       db.insert(s.teams).values(row).run();
@@ -473,7 +511,7 @@ function makeTx(db: Db, sqlite: Database.Database, tuning: { smallScopeConversat
         .run({ conv: m.conversationId, preview });
     },
     async insertNote(row) {
-      db.insert(s.notes).values(row).run();
+      hot.insertNote.run(row);
     },
     async upsertKnowledgeItem(row) {
       db.insert(s.knowledgeItems).values(row).onConflictDoUpdate({ target: s.knowledgeItems.id, set: row }).run();
@@ -533,9 +571,7 @@ function makeTx(db: Db, sqlite: Database.Database, tuning: { smallScopeConversat
       db.insert(s.routingState).values(row).onConflictDoUpdate({ target: s.routingState.conversationId, set: row }).run();
     },
     async appendChange(c) {
-      const res = db
-        .insert(s.changeLog)
-        .values({
+      const res = hot.insertChange.run({
           at: c.at,
           entity: c.entity,
           entityId: c.entityId,
@@ -547,15 +583,14 @@ function makeTx(db: Db, sqlite: Database.Database, tuning: { smallScopeConversat
           audienceUserId: c.audienceUserId ?? null,
           mutationId: c.mutationId ?? null,
           actorId: c.actorId ?? null,
-        })
-        .run();
+        });
       return Number(res.lastInsertRowid);
     },
     async putMutation(record) {
-      db.insert(s.mutations).values(record).run();
+      hot.insertMutation.run(record);
     },
     async insertAudit(row) {
-      db.insert(s.auditLog).values(row).run();
+      hot.insertAudit.run(row);
     },
   };
 }
