@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:net';
 import { createHub, type Hub } from '../../hub/app/create-hub';
 import { ingestInbound } from '../../hub/sync/ingest';
 import { createWorkstation, type Workstation } from '../../electron/services/workstation';
@@ -113,6 +114,56 @@ describe('sync client ↔ hub', () => {
     hub = await hubAt(h.dir, port);
     await settle(ws);
     expect(await client.sync.status()).toMatchObject({ ok: true, value: { status: 'online', queued: 0, rejected: 0 } });
+  });
+
+  it('a reply that never reached the hub can be cancelled offline; one whose push may have arrived cannot, and is delivered once', async () => {
+    const h = tempDir('lantern-hub-');
+    let hub = await hubAt(h.dir);
+    const port = hub.port;
+    let blackHole: Server | null = null;
+    cleanups.push(async () => {
+      blackHole?.close();
+      await hub.close();
+      h.cleanup();
+    });
+    const { ws, client } = await station(hub.url);
+    await client.sync.login({ username: 'agent', password: 'agent-demo' });
+    await settle(ws);
+    const outboxState = (messageId: string) =>
+      (ws.replica.sqlite.prepare("SELECT state FROM outbox WHERE kind = 'message.send' AND json_extract(payload, '$.messageId') = ?").get(messageId) as { state: string } | undefined)?.state;
+    await hub.close();
+
+    // Hub down (connection refused): the push is tried and fails, and the reply stays cancellable.
+    const wrong = await client.messages.queueReply({ conversationId: 'v-zhao-fever', body: '发错了的回复' });
+    if (!wrong.ok) throw new Error(wrong.error.code);
+    ws.sync!.kick();
+    await ws.sync!.idle();
+    expect(await client.sync.status()).toMatchObject({ ok: true, value: { status: 'offline', queued: 1 } });
+    expect(outboxState(wrong.value.id)).toBe('pending');
+    expect(await client.messages.cancelQueued({ id: wrong.value.id })).toMatchObject({ ok: true, value: { cancelled: true } });
+
+    // Something takes the request and drops the connection without an answer: it may have
+    // been applied, so the reply is no longer cancellable (recall is the way), not even
+    // after a later attempt that could not connect at all.
+    blackHole = createServer((socket) => socket.once('data', () => socket.destroy()));
+    await new Promise<void>((r) => blackHole!.listen(port, '127.0.0.1', () => r()));
+    const maybe = await client.messages.queueReply({ conversationId: 'v-zhao-fever', body: '请尽快到儿科急诊' });
+    if (!maybe.ok) throw new Error(maybe.error.code);
+    ws.sync!.kick();
+    await ws.sync!.idle();
+    expect(outboxState(maybe.value.id)).toBe('sending');
+    await new Promise<void>((r) => blackHole!.close(() => r()));
+    blackHole = null;
+    ws.sync!.kick();
+    await ws.sync!.idle();
+    expect(outboxState(maybe.value.id)).toBe('sending');
+    expect(await client.messages.cancelQueued({ id: maybe.value.id })).toMatchObject({ ok: false, error: { code: 'messages.already_sending' } });
+
+    hub = await hubAt(h.dir, port);
+    await settle(ws);
+    const atHub = await hub.store.read(async (r) => (await r.messagesOf('v-zhao-fever')).map((m) => m.body));
+    expect(atHub.filter((b) => b === '请尽快到儿科急诊')).toHaveLength(1);
+    expect(atHub).not.toContain('发错了的回复');
   });
 
   it('builds the offline search index after the initial sync, in the background, also with the hub gone', async () => {

@@ -7,7 +7,7 @@ import { newId } from '../ids';
 import { applyChanges, pendingOutboxCount, rejectedOutbox, resetHubData } from './apply';
 import { backoffDelay } from './backoff';
 import { HubError, HubHttp } from './http';
-import { markRejected, recordResults, takeBatch, takeOne } from './push';
+import { markRejected, recordResults, releaseUnsent, takeBatch, takeOne } from './push';
 import { readState, STATE, writeState } from './state';
 import { markStored, queuedUploads } from '../attachments/store';
 import { backfillSearchStep, searchBackfillPending, searchBackfillRemaining } from '../replica/search-backfill';
@@ -358,14 +358,23 @@ export class SyncClient {
 
   private async pushAll(): Promise<void> {
     for (;;) {
-      const batch = takeBatch(this.replica);
+      const { mutations: batch, fresh } = takeBatch(this.replica);
       if (!batch.length) return;
+      let offered = false;
       try {
         await this.uploadFiles(batch);
-        const res = await this.http.push(await this.token(), batch);
+        const token = await this.token();
+        offered = true;
+        const res = await this.http.push(token, batch);
         recordResults(this.replica, batch, res.results);
         this.version++;
       } catch (e) {
+        // Never offered, never connected, or refused at the door (401: nothing applied):
+        // the fresh entries have not left this computer and can still be cancelled.
+        if (!offered || (e instanceof HubError && (e.notSent || e.kind === 'auth'))) {
+          releaseUnsent(this.replica, fresh);
+          this.version++;
+        }
         // A whole-batch 4xx (a malformed mutation): isolate it by sending one at a time,
         // then record the single bad one as rejected — never drop it, never loop forever.
         if (e instanceof HubError && e.kind === 'client') {

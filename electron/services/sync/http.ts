@@ -15,9 +15,20 @@ export class HubError extends Error {
     readonly kind: 'network' | 'server' | 'auth' | 'client',
     readonly error: ErrorShape,
     readonly status: number | null,
+    /** The request certainly never reached the hub (no connection was made). */
+    readonly notSent = false,
   ) {
     super(`${error.code}: ${error.message}`);
   }
+}
+
+/** Failures to connect at all: nothing of the request can have reached the hub. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT']);
+
+function unreachable(e: unknown): HubError {
+  const cause = (e as { cause?: { code?: unknown } } | null)?.cause;
+  const code = typeof cause?.code === 'string' ? cause.code : '';
+  return new HubError('network', { code: 'hub.unreachable', message: e instanceof Error ? `${e.message}${code ? ` (${code})` : ''}` : String(e) }, null, NOT_CONNECTED.has(code));
 }
 
 const envelope = z.union([z.object({ ok: z.literal(true), value: z.unknown() }), z.object({ ok: z.literal(false), error: errorShape })]);
@@ -54,7 +65,7 @@ export class HubHttp {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (e) {
-      throw new HubError('network', { code: 'hub.unreachable', message: e instanceof Error ? e.message : String(e) }, null);
+      throw unreachable(e);
     }
     let json: unknown;
     try {
@@ -109,7 +120,7 @@ export class HubHttp {
         signal: AbortSignal.timeout(Math.max(this.timeoutMs, 60_000)),
       });
     } catch (e) {
-      throw new HubError('network', { code: 'hub.unreachable', message: e instanceof Error ? e.message : String(e) }, null);
+      throw unreachable(e);
     }
     await this.readEnvelope(res, '/sync/attachments');
   }
@@ -120,7 +131,7 @@ export class HubHttp {
     try {
       res = await this.fetchImpl(`${this.base}/attachments/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(Math.max(this.timeoutMs, 60_000)) });
     } catch (e) {
-      throw new HubError('network', { code: 'hub.unreachable', message: e instanceof Error ? e.message : String(e) }, null);
+      throw unreachable(e);
     }
     if (!res.ok) {
       await this.readEnvelope(res, '/attachments');

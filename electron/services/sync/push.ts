@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import * as t from '../../../db/replica/schema';
 import { SYNC_LIMITS } from '../../../shared/sync/limits';
 import type { MutationEnvelope } from '../../../shared/sync/mutations';
@@ -9,14 +9,15 @@ import { rebaseConversation } from './apply';
 /**
  * Takes the next batch of outbox entries (oldest first, by insertion order) and marks
  * them `sending`. Entries left `sending` by a crash are sent again: the hub applies
- * each mutation id once and answers a replay with the same result.
+ * each mutation id once and answers a replay with the same result. `fresh` lists the
+ * entries that were still `pending` (never offered to the hub before this batch).
  */
-export function takeBatch(replica: Replica, max = SYNC_LIMITS.maxMutationsPerPush): MutationEnvelope[] {
+export function takeBatch(replica: Replica, max = SYNC_LIMITS.maxMutationsPerPush): { mutations: MutationEnvelope[]; fresh: string[] } {
   return replica.sqlite
     .transaction(() => {
       const rows = replica.sqlite
-        .prepare(`SELECT id, kind, payload, created_at AS createdAt FROM outbox WHERE state IN ('pending','sending') ORDER BY rowid LIMIT ?`)
-        .all(max) as { id: string; kind: string; payload: string; createdAt: number }[];
+        .prepare(`SELECT id, kind, payload, state, created_at AS createdAt FROM outbox WHERE state IN ('pending','sending') ORDER BY rowid LIMIT ?`)
+        .all(max) as { id: string; kind: string; payload: string; state: string; createdAt: number }[];
       if (rows.length) {
         replica.db
           .update(t.outbox)
@@ -24,9 +25,27 @@ export function takeBatch(replica: Replica, max = SYNC_LIMITS.maxMutationsPerPus
           .where(inArray(t.outbox.id, rows.map((r) => r.id)))
           .run();
       }
-      return rows.map((r) => ({ id: r.id, type: r.kind, args: JSON.parse(r.payload) as unknown, clientTime: r.createdAt }));
+      return {
+        mutations: rows.map((r) => ({ id: r.id, type: r.kind, args: JSON.parse(r.payload) as unknown, clientTime: r.createdAt })),
+        fresh: rows.filter((r) => r.state === 'pending').map((r) => r.id),
+      };
     })
     .immediate();
+}
+
+/**
+ * Puts entries back to `pending` after an attempt that certainly never reached the hub
+ * (no connection could be made, or it failed before the request went out). A `pending`
+ * reply may still be cancelled by the agent; a `sending` one may already be at the hub
+ * and can only be recalled. Entries of an earlier, uncertain attempt stay `sending`.
+ */
+export function releaseUnsent(replica: Replica, ids: string[]): void {
+  if (!ids.length) return;
+  replica.db
+    .update(t.outbox)
+    .set({ state: 'pending' })
+    .where(and(inArray(t.outbox.id, ids), eq(t.outbox.state, 'sending')))
+    .run();
 }
 
 /**
