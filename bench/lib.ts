@@ -43,7 +43,7 @@ export async function settleSync(ws: Workstation): Promise<void> {
     ws.sync!.kick();
     await ws.sync!.idle();
     const s = ws.sync!.snapshot();
-    if (s.status === 'online' && s.queued === 0) return;
+    if (s.status === 'online' && s.queued === 0 && s.background === 0) return;
     await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -9,7 +9,7 @@ function request(permission: string, requestingUrl: string): boolean {
   return callback.mock.calls[0]![0] as boolean;
 }
 
-const DENIED = ['media', 'geolocation', 'openExternal', 'clipboard-read', 'clipboard-sanitized-write', 'display-capture', 'fullscreen', 'midi', 'midiSysex', 'pointerLock', 'keyboardLock', 'mediaKeySystem', 'idle-detection', 'window-management', 'storage-access', 'top-level-storage-access', 'fileSystem', 'hid', 'serial', 'usb', 'unknown'];
+const DENIED = ['media', 'geolocation', 'openExternal', 'clipboard-read', 'display-capture', 'fullscreen', 'midi', 'midiSysex', 'pointerLock', 'keyboardLock', 'mediaKeySystem', 'idle-detection', 'window-management', 'storage-access', 'top-level-storage-access', 'fileSystem', 'hid', 'serial', 'usb', 'unknown'];
 
 describe('permission request handler', () => {
   it('grants notifications to the app page', () => {
@@ -20,6 +20,12 @@ describe('permission request handler', () => {
     for (const url of ['https://www.who.int/', 'app://evil/index.html', 'file:///index.html', 'http://127.0.0.1/', '']) {
       expect(request('notifications', url), url).toBe(false);
     }
+  });
+
+  it('lets the app page write to the clipboard (a card\'s copy button) but never read it; no other origin may write', () => {
+    expect(request('clipboard-sanitized-write', APP_ENTRY_URL)).toBe(true);
+    expect(request('clipboard-read', APP_ENTRY_URL)).toBe(false);
+    for (const url of ['https://www.who.int/', 'app://evil/index.html', 'file:///index.html', '']) expect(request('clipboard-sanitized-write', url), url).toBe(false);
   });
 
   it('refuses every other permission, even to the app page', () => {

@@ -4,11 +4,13 @@ import { isAppUrl } from './navigation';
 /**
  * Session permission policy (Electron security checklist item 5). Chromium grants
  * many permissions by default in Electron; the workstation needs only desktop
- * notifications (new patient message), and only for its own origin. Camera,
- * microphone, geolocation, clipboard-read, openExternal, HID/USB/serial … are all
- * refused, whichever page asks.
+ * notifications (new patient message) and writing text to the clipboard (a knowledge
+ * card's "copy" button, `navigator.clipboard.writeText`, which Chromium allows only
+ * during a click and sanitises), and only for its own origin. Camera, microphone,
+ * geolocation, clipboard-read, openExternal, HID/USB/serial … are all refused,
+ * whichever page asks.
  */
-export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['notifications']);
+export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['notifications', 'clipboard-sanitized-write']);
 
 export function isPermissionAllowed(permission: string, requestingUrl: string | undefined): boolean {
   return ALLOWED_PERMISSIONS.has(permission) && isAppUrl(requestingUrl);

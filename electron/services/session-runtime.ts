@@ -44,6 +44,7 @@ const MUTATING = new Set([
   'conversations.setTags',
   'knowledge.feedback',
   'knowledge.track',
+  'knowledge.dismiss',
 ]);
 /** What still works while the screen is locked. */
 const WHILE_LOCKED = new Set(['session.info', 'session.unlock', 'session.setLanguage', 'sync.status', 'sync.login', 'sync.logout', 'policy.get']);

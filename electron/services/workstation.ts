@@ -47,7 +47,7 @@ export async function createWorkstation(opts: WorkstationOptions): Promise<Works
   let current: SessionRuntime | null = await openSession(opts, log);
   let language: Language = readLanguage(current.ctx);
   const schemaVersion = current.replica.schemaVersion;
-  let leftBehind = { queued: 0, rejected: 0 };
+  let leftBehind = { queued: 0, background: 0, rejected: 0 };
   const listeners = new Set<(session: { sync: SyncClient | null }) => void>();
   // Sign-in and sign-out never interleave.
   let transition: Promise<unknown> = Promise.resolve();
@@ -64,7 +64,7 @@ export async function createWorkstation(opts: WorkstationOptions): Promise<Works
     language = readLanguage(rt.ctx);
     if (rt.sync) {
       const s = rt.sync.snapshot();
-      leftBehind = { queued: s.queued, rejected: s.rejected };
+      leftBehind = { queued: s.queued, background: s.background, rejected: s.rejected };
     }
     await rt.close();
     log('info', `replica closed (${why})`, leftBehind);
@@ -89,6 +89,7 @@ export async function createWorkstation(opts: WorkstationOptions): Promise<Works
           language,
           user: null,
           locked: false,
+          doNotDisturb: false,
           autoLockMinutes: opts.autoLockMinutes ?? 5,
           demoAccounts: opts.demoAccounts ?? null,
         }),

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { KnowledgeFeedbackKind } from '../../shared/sync/mutations';
 import type { Change, TokenPair } from '../../shared/sync/protocol';
 import { call, Clock, errorCode, newId, value, type TestClient } from '../testing/harness';
 import { addUser } from '../users/admin';
@@ -11,7 +12,7 @@ const ITEM = 'adm-pay-how';
 
 type Applied = { status: 'applied'; result: { seq: number; acceptedAt: number; retired: boolean; reviewId?: string } };
 
-async function mark(c: TestClient, kind: 'shown' | 'inserted' | 'useful' | 'useless', conversationId = 'v-zhang-appt', itemId = ITEM): Promise<Applied['result']> {
+async function mark(c: TestClient, kind: KnowledgeFeedbackKind, conversationId = 'v-zhang-appt', itemId = ITEM): Promise<Applied['result']> {
   const r = await c.mutate('knowledge.feedback', { itemId, kind, conversationId });
   expect(r.status).toBe('applied');
   return (r as unknown as Applied).result;
@@ -187,6 +188,8 @@ describe('knowledge feedback at the hub', () => {
     await mark(agent, 'shown');
     await mark(agent, 'shown', 'v-li-call');
     await mark(agent, 'inserted');
+    await mark(agent, 'copied');
+    await mark(nurse, 'dismissed', 'v-chen-glucose'); // counted, and not a vote
     await mark(agent, 'useless');
     await mark(agent, 'useful'); // corrected: the latest vote in that conversation counts
     await mark(agent2, 'useless', 'v-liu-report');
@@ -194,12 +197,12 @@ describe('knowledge feedback at the hub', () => {
     await advance(h, 8 * DAY, [agent, agent2, nurse, supervisor, lead]);
     await mark(agent2, 'shown', 'v-liu-report', 'adm-hours-night');
 
-    type Usage = { since: number; items: { itemId: string; shown: number; inserted: number; useful: number; useless: number; title: string | null; status: string | null }[] };
+    type Usage = { since: number; items: { itemId: string; shown: number; inserted: number; copied: number; dismissed: number; useful: number; useless: number; title: string | null; status: string | null }[] };
     const all = value(await supervisor.req<Usage>('GET', '/knowledge/usage?days=30'));
-    expect(all.items.find((i) => i.itemId === ITEM)).toMatchObject({ shown: 2, inserted: 1, useful: 1, useless: 2, status: 'active', title: expect.any(String) });
+    expect(all.items.find((i) => i.itemId === ITEM)).toMatchObject({ shown: 2, inserted: 1, copied: 1, dismissed: 1, useful: 1, useless: 2, status: 'active', title: expect.any(String) });
     // The outpatient lead does not see the chronic-care nurse's marks.
     const mine = value(await lead.req<Usage>('GET', '/knowledge/usage?days=30'));
-    expect(mine.items.find((i) => i.itemId === ITEM)).toMatchObject({ shown: 2, inserted: 1, useful: 1, useless: 1 });
+    expect(mine.items.find((i) => i.itemId === ITEM)).toMatchObject({ shown: 2, inserted: 1, copied: 1, dismissed: 0, useful: 1, useless: 1 });
     // Default window: the last 7 days.
     expect(value(await supervisor.req<Usage>('GET', '/knowledge/usage')).items.map((i) => i.itemId)).toEqual(['adm-hours-night']);
     expect(errorCode(await agent.req('GET', '/knowledge/usage'))).toBe('qa.forbidden');

@@ -34,6 +34,8 @@ export interface ItemUsage {
   status: KnowledgeItemStatus | null;
   shown: number;
   inserted: number;
+  copied: number;
+  dismissed: number;
   useful: number;
   useless: number;
   uselessUsers: number;

@@ -207,4 +207,22 @@ describe('push: each mutation applied exactly once, by the written rules', () =>
   it('agents of the same team do not see each other’s assigned work', async () => {
     expect(await agent2.mutate('note.add', { conversationId: 'v-zhang-appt', noteId: newId(), body: 'x' })).toMatchObject({ status: 'rejected', code: 'sync.not_found' });
   });
+
+  it('contact.revealIdentifier: an audit record at the hub for a patient in scope (once per mutation id), refused outside scope', async () => {
+    const audits = async () => (await t.hub.store.read((r) => r.auditPage(0, 100_000))).filter((a) => a.action === 'contact.revealIdentifier');
+    const before = (await audits()).length;
+    const id = newId();
+    const ok = await agent.mutate('contact.revealIdentifier', { identityId: 'c-li-id0', reason: '回拨患者' }, id);
+    expect(ok).toMatchObject({ id, status: 'applied', result: { seq: 0 } });
+    expect(await agent.mutate('contact.revealIdentifier', { identityId: 'c-li-id0', reason: '回拨患者' }, id)).toEqual(ok);
+    const mine = (await audits()).slice(before);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ userId: 'u-agent', objectType: 'contact_identity', objectId: 'c-li-id0', outcome: 'ok', detail: { contactId: 'c-li', channel: 'phone', reason: '回拨患者', mutationId: id } });
+    // The identifier's value is never in the audit trail.
+    expect(JSON.stringify(mine[0])).not.toContain('13800000002');
+    // 王秀英 is a chronic-care patient of the nurses' team: not the agent's to see.
+    const refused = await agent.mutate('contact.revealIdentifier', { identityId: 'c-wang-id1' });
+    expect(refused).toMatchObject({ status: 'rejected', code: 'sync.not_found' });
+    expect((await audits()).slice(before)).toEqual([mine[0], expect.objectContaining({ objectType: 'mutation', outcome: 'rejected' })]);
+  });
 });

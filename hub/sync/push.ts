@@ -90,7 +90,7 @@ async function applyOne(tx: StoreTx, ctx: HubContext, auth: AuthContext, m: Muta
         objectType: applied.object.type,
         objectId: applied.object.id,
         outcome: 'ok',
-        detail: { mutationId: m.id, seq: applied.result.seq },
+        detail: { ...applied.auditDetail, mutationId: m.id, seq: applied.result.seq },
       };
       return { answer: answerOf(record), shredded: applied.shredded ?? false, audit };
     });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { domain, method } from './define';
 import { idSchema } from '../domain/types';
 import { cardSchema, complianceHitSchema, engineLanguageSchema, localizedSchema, redFlagSchema } from '../engine/types';
+import { knowledgeSourceSchema } from './knowledge-source';
 
 const itemIdSchema = z.string().min(1).max(200);
 const itemStatusSchema = z.enum(['active', 'retired', 'removed']);
@@ -16,6 +17,8 @@ export const knowledgeUsageSchema = z.object({
       status: itemStatusSchema.nullable(),
       shown: z.number().int(),
       inserted: z.number().int(),
+      copied: z.number().int(),
+      dismissed: z.number().int(),
       useful: z.number().int(),
       useless: z.number().int(),
       uselessUsers: z.number().int(),
@@ -74,9 +77,24 @@ export const knowledgeDomain = domain('knowledge', {
     z.object({ recorded: z.literal(true) }),
   ),
   track: method(
-    'A card was shown or inserted into the draft (usage counts at the hub; "shown" counts once per item and conversation per session).',
-    z.object({ itemId: itemIdSchema, event: z.enum(['shown', 'inserted']), conversationId: idSchema.optional() }).strict(),
+    'A card was shown, inserted into the draft or copied to the clipboard (usage counts at the hub; "shown" counts once per item and conversation per session).',
+    z.object({ itemId: itemIdSchema, event: z.enum(['shown', 'inserted', 'copied']), conversationId: idSchema.optional() }).strict(),
     z.object({ recorded: z.boolean() }),
+  ),
+  dismiss: method(
+    'Hide a knowledge card in one conversation for the signed-in user (kept in the replica; counted at the hub once per card and conversation). Red flags, wording and tone cards cannot be dismissed.',
+    z.object({ conversationId: idSchema, cardId: z.string().min(1).max(220), itemId: itemIdSchema }).strict(),
+    z.object({ dismissed: z.literal(true), recorded: z.boolean() }),
+  ),
+  dismissed: method(
+    'The cards the signed-in user dismissed in a conversation.',
+    z.object({ conversationId: idSchema }).strict(),
+    z.object({ cardIds: z.array(z.string()) }),
+  ),
+  source: method(
+    'A readable view of the knowledge a card came from (a knowledge item, the interaction table or a red-flag rule), read from the replica and the bundled knowledge.',
+    z.object({ sourceItemId: itemIdSchema }).strict(),
+    knowledgeSourceSchema,
   ),
   usage: method(
     'Supervisor: usage counts per knowledge item (shown / inserted / useful / useless) over the caller’s teams, from the hub.',

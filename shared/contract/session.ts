@@ -14,6 +14,8 @@ export const sessionDomain = domain('session', {
       language: languageSchema,
       user: z.object({ id: z.string(), name: z.string(), role: z.string() }).nullable(),
       locked: z.boolean(),
+      /** Desktop notifications muted on this workstation (kept in the replica settings). */
+      doNotDisturb: z.boolean(),
       /** Minutes of inactivity before the screen locks (policy). */
       autoLockMinutes: z.number().int().positive(),
       /** Public demo accounts of the embedded demo hub, shown on the sign-in screen; null with a real hub. */
@@ -25,6 +27,11 @@ export const sessionDomain = domain('session', {
     'Unlock with the signed-in user’s password; verified locally so it works offline.',
     z.object({ password: z.string().min(1).max(256) }).strict(),
     z.object({ locked: z.literal(false) }),
+  ),
+  setDoNotDisturb: method(
+    'Mute or unmute desktop notifications on this workstation; remembered in the replica settings.',
+    z.object({ on: z.boolean() }).strict(),
+    z.object({ doNotDisturb: z.boolean() }),
   ),
   setLanguage: method(
     'Remember the UI language in the replica settings.',

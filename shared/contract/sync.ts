@@ -7,7 +7,10 @@ export type SyncStatusValue = z.infer<typeof syncStatusSchema>;
 
 export const syncSnapshotSchema = z.object({
   status: syncStatusSchema,
+  /** The user's own work waiting for the hub (replies, notes, conversation changes): the indicator's "N queued". */
   queued: z.number().int().nonnegative(),
+  /** Background records waiting too (read markers, knowledge-card feedback, audit copies of identifier reveals). */
+  background: z.number().int().nonnegative(),
   rejected: z.number().int().nonnegative(),
   lastSyncAt: z.number().int().nullable(),
   error: errorShape.nullable(),

@@ -18,6 +18,8 @@ export const errorMessages: Record<string, Record<Language, string>> = {
   'replica.from_future': { 'zh-CN': '本机数据库由更新版本的提灯创建，请升级本软件后再打开。', en: 'The local database was created by a newer version of Lantern. Please update the app to open it.' },
   'replica.migration_failed': { 'zh-CN': '数据库升级失败，已回滚，原数据保持不变。', en: 'The database upgrade failed and was rolled back; your data is unchanged.' },
   'replica.not_found': { 'zh-CN': '没有找到该记录，可能已被移出您的可见范围。', en: 'That record was not found; it may no longer be visible to you.' },
+  'knowledge.not_dismissable': { 'zh-CN': '这类卡片不能被忽略并保存（危险信号始终显示）。', en: 'This kind of card cannot be dismissed for good (red flags always stay).' },
+  'knowledge.source_not_found': { 'zh-CN': '这张卡片没有对应的知识条目（由系统内置检查或大模型生成）。', en: 'There is no knowledge item behind this card (it comes from a built-in check or the language model).' },
   'keystore.unavailable': { 'zh-CN': '系统密钥保护不可用，无法安全保存数据库密钥。', en: 'The operating system key protection is unavailable, so the database key cannot be stored safely.' },
   'keystore.unreadable': { 'zh-CN': '无法解开数据库密钥（可能更换了 Windows 账户）。文件未被修改，请联系信息科。', en: 'The database key could not be unwrapped (perhaps the Windows account changed). Nothing was changed; please contact IT.' },
   'contract.untrusted_sender': { 'zh-CN': '请求来自不受信任的页面，已拒绝。', en: 'The request came from an untrusted page and was refused.' },

@@ -9,8 +9,8 @@ export const ulidSchema = z.string().regex(ULID_PATTERN, 'must be a ULID (26 Cro
 const bodySchema = z.string().min(1).max(SYNC_LIMITS.maxBodyChars);
 const textList = z.array(z.string().min(1).max(200)).max(100);
 
-/** What a `knowledge.feedback` mutation records about a card. */
-export const knowledgeFeedbackKinds = ['shown', 'inserted', 'useful', 'useless'] as const;
+/** What a `knowledge.feedback` mutation records about a card (`copied`: its text went to the clipboard; `dismissed`: hidden for one conversation). */
+export const knowledgeFeedbackKinds = ['shown', 'inserted', 'copied', 'dismissed', 'useful', 'useless'] as const;
 export type KnowledgeFeedbackKind = (typeof knowledgeFeedbackKinds)[number];
 
 /** Arguments of every mutation type. All objects are strict: an unknown field is a bad request. */
@@ -59,7 +59,13 @@ export const mutationArgSchemas = {
   /** Only the author, only an outbound message, only within SYNC_LIMITS.recallWindowMs of the hub accepting it. */
   'message.recall': z.strictObject({ messageId: idSchema }),
   /**
-   * A knowledge card was shown, inserted into a draft, or marked useful/useless (docs/knowledge.md §Feedback).
+   * A masked identifier (phone, WeChat id, e-mail …) was shown in full on a workstation.
+   * Changes nothing; the hub's audit chain records who saw which patient's identifier,
+   * when (clientTime) and why. Refused for an identity outside the user's scope.
+   */
+  'contact.revealIdentifier': z.strictObject({ identityId: idSchema, reason: z.string().trim().min(1).max(200).optional() }),
+  /**
+   * A knowledge card was shown, inserted into a draft, copied, dismissed, or marked useful/useless (docs/knowledge.md §Feedback).
    * Counted once per mutation id; the hub aggregates per item and may retire an item into the review queue.
    */
   'knowledge.feedback': z.strictObject({

@@ -21,6 +21,7 @@ describe('sync protocol schemas', () => {
       'conversation.markRead',
       'contact.updateProfile',
       'message.recall',
+      'contact.revealIdentifier',
       'knowledge.feedback',
     ]);
     const env = { id: '01ARZ3NDEKTSV4RRFFQ69G5FAV', clientTime: 1 };
@@ -33,6 +34,8 @@ describe('sync protocol schemas', () => {
     expect(parseMutation({ ...env, type: 'note.add', args: { conversationId: 'v-1', noteId: '01ARZ3NDEKTSV4RRFFQ69G5FAW', body: '' } })).toMatchObject({ ok: false, code: 'sync.bad_request' });
     expect(parseMutation({ ...env, type: 'contact.updateProfile', args: { contactId: 'c', patch: {} } })).toMatchObject({ ok: false, code: 'sync.bad_request' });
     expect(parseMutation({ ...env, type: 'conversation.markRead', args: { conversationId: 'v', extra: 1 } })).toMatchObject({ ok: false, code: 'sync.bad_request' });
+    expect(parseMutation({ ...env, type: 'contact.revealIdentifier', args: { identityId: 'c-li-id0', reason: '  ' } })).toMatchObject({ ok: false, code: 'sync.bad_request' });
+    expect(parseMutation({ ...env, type: 'contact.revealIdentifier', args: { identityId: 'c-li-id0', value: '+86…' } })).toMatchObject({ ok: false, code: 'sync.bad_request' });
     expect(mutationEnvelope.safeParse({ ...env, type: 'note.add', args: {}, extra: 1 }).success).toBe(false);
     expect(pushRequest.safeParse({ mutations: [] }).success).toBe(false);
   });

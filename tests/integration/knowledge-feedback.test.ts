@@ -88,7 +88,8 @@ describe('knowledge feedback: workstations → hub → workstations', () => {
     expect(local).toEqual([{ itemId: ITEM, useful: 0 }]);
     const outbox = ws.replica.sqlite.prepare("SELECT id, kind, payload, created_at AS createdAt FROM outbox WHERE kind = 'knowledge.feedback'").all() as { id: string; kind: string; payload: string; createdAt: number }[];
     expect(outbox.map((o) => [o.kind, JSON.parse(o.payload)])).toEqual([['knowledge.feedback', { itemId: ITEM, kind: 'useless', conversationId: 'v-zhang-appt' }]]);
-    expect(await client.sync.status()).toMatchObject({ ok: true, value: { queued: 1 } });
+    // Waiting for the hub, as a background record: not among the user's "N queued".
+    expect(await client.sync.status()).toMatchObject({ ok: true, value: { queued: 0, background: 1 } });
 
     ws.sync!.start();
     await settle(ws);
@@ -156,5 +157,33 @@ describe('knowledge feedback: workstations → hub → workstations', () => {
     // Audited at the hub: each vote once (the resent one is not applied or audited again), the retirement, the restore.
     const audit = (await hub.ctx.store.read((r) => r.auditPage(0, 100_000))).filter((a) => a.objectId === ITEM && a.action !== 'knowledge.reload').map((a) => a.action);
     expect(audit).toEqual(['knowledge.feedback', 'knowledge.feedback', 'knowledge.feedback', 'knowledge.feedback', 'knowledge.retire', 'knowledge.feedback', 'knowledge.restore']);
+  });
+
+  it('a dismissal is kept per user and conversation, reported once, and counted with copies in the supervisor’s usage', async () => {
+    const { agent, agent2, supervisor } = stations;
+    const DRUG = 'interaction:warfarin-nsaid';
+    const dismiss = (s: Station, conversationId: string) => s.client.knowledge.dismiss({ conversationId, cardId: DRUG, itemId: DRUG });
+    expect(await dismiss(agent, 'v-sun-inr')).toEqual({ ok: true, value: { dismissed: true, recorded: true } });
+    // Clicked again (a second window): still dismissed, not counted twice.
+    expect(await dismiss(agent, 'v-sun-inr')).toEqual({ ok: true, value: { dismissed: true, recorded: false } });
+    expect(await agent.client.knowledge.track({ itemId: DRUG, event: 'copied', conversationId: 'v-sun-inr' })).toEqual({ ok: true, value: { recorded: true } });
+    expect(await agent.client.knowledge.dismissed({ conversationId: 'v-sun-inr' })).toEqual({ ok: true, value: { cardIds: [DRUG] } });
+    // Another conversation, or a colleague on the same conversation: not dismissed.
+    expect(await agent.client.knowledge.dismissed({ conversationId: 'v-wang-bp' })).toEqual({ ok: true, value: { cardIds: [] } });
+    expect(await agent2.client.knowledge.dismissed({ conversationId: 'v-sun-inr' })).toEqual({ ok: true, value: { cardIds: [] } });
+    expect(await dismiss(agent2, 'v-sun-inr')).toMatchObject({ ok: true, value: { recorded: true } });
+    await settle(agent.ws);
+    await settle(agent2.ws);
+
+    const atHub = await hub.ctx.store.read((r) => r.knowledgeFeedbackOf(DRUG, 0));
+    expect(atHub.map((e) => [e.userId, e.kind]).sort()).toEqual([
+      ['u-agent', 'copied'],
+      ['u-agent', 'dismissed'],
+      ['u-agent2', 'dismissed'],
+    ]);
+    const usage = await knowledgeOf(supervisor).usage({ days: 7 });
+    if (!usage.ok) throw new Error(usage.error.code);
+    // Counted, never a vote: a dismissal does not make a card "useless".
+    expect(usage.value.items.find((i) => i.itemId === DRUG)).toMatchObject({ copied: 1, dismissed: 2, useful: 0, useless: 0 });
   });
 });

@@ -221,6 +221,58 @@ describe('sync client ↔ hub', () => {
     expect(ws.replica.sqlite.prepare("SELECT count(*) AS n FROM messages WHERE conversation_id = 'v-zhao-fever'").get()).toEqual({ n: 0 });
   });
 
+  it('reading a conversation clears its unread count at the hub too, for colleagues and after the next pull', async () => {
+    const h = tempDir('lantern-hub-');
+    const hub = await hubAt(h.dir);
+    cleanups.push(async () => {
+      await hub.close();
+      h.cleanup();
+    });
+    const { ws, client } = await station(hub.url);
+    await client.sync.login({ username: 'agent', password: 'agent-demo' });
+    await settle(ws);
+    await hub.write((tx) => ingestInbound(tx, { conversationId: 'v-zhao-fever', messageId: 'in-read-1', body: '孩子退烧了吗？', authorName: '赵磊家长', at: Date.now() }, { at: Date.now() }));
+    await expect.poll(async () => ((await client.conversations.get({ id: 'v-zhao-fever' })) as { value: { unreadCount: number } }).value.unreadCount, { timeout: 5000 }).toBeGreaterThan(0);
+    const before = ws.sync!.snapshot();
+    await client.conversations.markRead({ id: 'v-zhao-fever' });
+    // A background record: it waits for the hub, but is not counted as the user's queued work.
+    expect(ws.sync!.snapshot()).toMatchObject({ queued: before.queued, background: before.background + 1 });
+    await settle(ws);
+    expect((await hub.store.read((r) => r.getConversation('v-zhao-fever')))?.unreadCount).toBe(0);
+    // A full pull of the same state keeps it read; a colleague's replica shows it read.
+    ws.sync!.kick();
+    await ws.sync!.idle();
+    expect(await client.conversations.get({ id: 'v-zhao-fever' })).toMatchObject({ ok: true, value: { unreadCount: 0 } });
+    const sup = await station(hub.url);
+    await sup.client.sync.login({ username: 'supervisor', password: 'supervisor-demo' });
+    await settle(sup.ws);
+    expect(await sup.client.conversations.get({ id: 'v-zhao-fever' })).toMatchObject({ ok: true, value: { unreadCount: 0 } });
+    // Opening it again queues nothing.
+    await client.conversations.markRead({ id: 'v-zhao-fever' });
+    expect(ws.sync!.snapshot()).toMatchObject({ queued: 0, background: 0 });
+  });
+
+  it('revealing a masked identifier is recorded locally at once and in the hub audit chain when it syncs (also after offline)', async () => {
+    const h = tempDir('lantern-hub-');
+    let hub = await hubAt(h.dir);
+    const port = hub.port;
+    cleanups.push(async () => {
+      await hub.close();
+      h.cleanup();
+    });
+    const { ws, client } = await station(hub.url);
+    await client.sync.login({ username: 'agent', password: 'agent-demo' });
+    await settle(ws);
+    await hub.close();
+    expect(await client.contacts.revealIdentifier({ identityId: 'c-li-id0', reason: '回拨' })).toMatchObject({ ok: true, value: { value: '+8613800000002' } });
+    expect(ws.replica.sqlite.prepare("SELECT action, object_id AS objectId FROM audit WHERE action = 'identifier.reveal'").all()).toEqual([{ action: 'identifier.reveal', objectId: 'c-li-id0' }]);
+    hub = await hubAt(h.dir, port);
+    await settle(ws);
+    const atHub = (await hub.store.read((r) => r.auditPage(0, 100_000))).filter((a) => a.action === 'contact.revealIdentifier');
+    expect(atHub).toEqual([expect.objectContaining({ userId: 'u-agent', objectId: 'c-li-id0', outcome: 'ok', detail: expect.objectContaining({ reason: '回拨' }) })]);
+    expect(atHub[0]!.workstationId).toBeTruthy();
+  });
+
   it('live tail: a new message arrives on the socket and is applied without a pull; a frame that does not fit the cursor falls back to a pull', async () => {
     const h = tempDir('lantern-hub-');
     const hub = await hubAt(h.dir);

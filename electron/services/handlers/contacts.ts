@@ -6,6 +6,8 @@ import { maskIdentifier } from '../../../shared/domain/mask';
 import { thresholdsFor } from '../../../shared/domain/thresholds';
 import { audit, contactIdentities, contacts, conversations, deviceReadings } from '../../../db/replica/schema';
 import type { ServiceContext } from './context';
+import { enqueueMutation } from '../outbox/enqueue';
+import { newId as ulid } from '../ids';
 
 const READINGS_DAYS = 30;
 
@@ -49,11 +51,14 @@ export function contactsHandlers(ctx: ServiceContext): Handlers<Contract>['conta
       const identity = db.select().from(contactIdentities).where(eq(contactIdentities.id, identityId)).get();
       if (!identity) throw new LanternError('replica.not_found', `Identity ${identityId} not found`);
       // The audit row is written before the value is returned: no reveal without a record.
+      // Its copy for the hub's audit chain leaves with the outbox (offline: when the hub is back).
+      const now = ctx.now();
       sqlite
         .transaction(() => {
           db.insert(audit)
-            .values({ at: ctx.now(), actor: ctx.session.user.id, action: 'identifier.reveal', objectType: 'contact_identity', objectId: identityId, detail: { contactId: identity.contactId, channel: identity.channel, ...(reason ? { reason } : {}) } })
+            .values({ at: now, actor: ctx.session.user.id, action: 'identifier.reveal', objectType: 'contact_identity', objectId: identityId, detail: { contactId: identity.contactId, channel: identity.channel, ...(reason ? { reason } : {}) } })
             .run();
+          enqueueMutation(db, { id: ulid(), type: 'contact.revealIdentifier', args: { identityId, ...(reason?.trim() ? { reason: reason.trim() } : {}) }, at: now });
         })
         .immediate();
       return { identityId, value: identity.externalId };

@@ -101,8 +101,16 @@ export function conversationsHandlers(ctx: ServiceContext): Handlers<Contract>['
       return row;
     },
     markRead: ({ id }) => {
-      const res = db.update(conversations).set({ unreadCount: 0 }).where(eq(conversations.id, id)).run();
-      if (res.changes === 0) throw new LanternError('replica.not_found', `Conversation ${id} not found`);
+      // Read here → read at the hub too (else the next pull brings the unread count back,
+      // and colleagues keep seeing it unread). Nothing is queued when nothing was unread.
+      sqlite
+        .transaction(() => {
+          const conv = requireConversation(id);
+          if (conv.unreadCount === 0) return;
+          db.update(conversations).set({ unreadCount: 0 }).where(eq(conversations.id, id)).run();
+          enqueueMutation(db, { id: ulid(), type: 'conversation.markRead', args: { conversationId: id }, at: ctx.now() });
+        })
+        .immediate();
       return { id, unreadCount: 0 as const };
     },
     timeline: ({ id, limit }) => {

@@ -6,10 +6,12 @@ import type { Contract } from '../../../shared/contract';
 import type { Handlers } from '../../../shared/contract/dispatch';
 import { knowledgeReviewSchema, knowledgeUsageSchema, retirementSettingsSchema } from '../../../shared/contract/knowledge';
 import { LanternError } from '../../../shared/contract/result';
-import { loadKnowledgeFiles, formatLoadError, knowledgeItemSchema, type KnowledgeItem, type Reading } from '../../../shared/engine';
+import { loadKnowledgeFiles, formatLoadError, knowledgeItemSchema, type InteractionTable, type KnowledgeItem, type Reading } from '../../../shared/engine';
 import { loadInteractions } from '../../../shared/engine/drugs/interactions';
+import { isPersistentDismissal } from '../../../shared/engine/feedback/dismiss';
 import { reduceFeedback, retiredIds, type FeedbackEvent } from '../../../shared/engine/feedback/feedback';
 import { createLlmProvider, llmAssist, type LlmConfig, type LlmProvider } from '../../../shared/engine/llm';
+import type { KnowledgeFeedbackKind } from '../../../shared/sync/mutations';
 import { isSupervisorRole } from '../../../shared/sync/rules';
 import { contacts, conversations, deviceReadings, knowledgeFeedback, knowledgeItems, messages } from '../../../db/replica/schema';
 import { newId } from '../ids';
@@ -18,6 +20,8 @@ import type { SyncClient } from '../sync/client';
 import { HubError } from '../sync/http';
 import { knowledgeStatuses } from '../sync/knowledge-status';
 import type { ServiceContext } from './context';
+import { addDismissal, readDismissals } from './knowledge-dismissals';
+import { knowledgeSource } from './knowledge-source';
 
 const WEEK = 7 * 86_400_000;
 
@@ -29,8 +33,8 @@ const HubCallError = {
   forbidden: 'supervisor.forbidden',
 } as const;
 
-/** Seed knowledge shipped with the app (resources/knowledge), read once and validated. */
-export function loadSeedKnowledge(dir: string | null): { items: KnowledgeItem[]; interactions: unknown; errors: string[] } {
+/** Seed knowledge shipped with the app (resources/knowledge), read once and validated; `origins` names each item's file and line. */
+export function loadSeedKnowledge(dir: string | null): { items: KnowledgeItem[]; interactions: InteractionTable; errors: string[]; origins?: Record<string, { file: string; line: number | null }> } {
   if (!dir) return { items: [], interactions: { meta: { title: '', source: '', licence: '' }, interactions: [] }, errors: [] };
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.jsonl'))
@@ -38,7 +42,8 @@ export function loadSeedKnowledge(dir: string | null): { items: KnowledgeItem[];
     .map((name) => ({ name, text: readFileSync(join(dir, name), 'utf8') }));
   const loaded = loadKnowledgeFiles(files);
   const inter = loadInteractions(readFileSync(join(dir, 'interactions.json'), 'utf8'));
-  return { items: loaded.items, interactions: inter.table, errors: [...loaded.errors.map(formatLoadError), ...inter.errors] };
+  const origins = Object.fromEntries(Object.entries(loaded.fileOf).map(([id, file]) => [id, { file, line: loaded.lineOf[id] ?? null }]));
+  return { items: loaded.items, interactions: inter.table, errors: [...loaded.errors.map(formatLoadError), ...inter.errors], origins };
 }
 
 /**
@@ -108,7 +113,7 @@ export function knowledgeHandlers(ctx: ServiceContext, seed: ReturnType<typeof l
     return { items, removed, retired, errors };
   }
 
-  function enqueueFeedback(itemId: string, kind: 'shown' | 'inserted' | 'useful' | 'useless', conversationId: string | undefined, at: number) {
+  function enqueueFeedback(itemId: string, kind: KnowledgeFeedbackKind, conversationId: string | undefined, at: number) {
     // The demo clinic (no hub) never syncs: its outbox would only grow.
     if (!ctx.hubUrl) return;
     enqueueMutation(db, { id: newId(), type: 'knowledge.feedback', args: { itemId, kind, ...(conversationId ? { conversationId } : {}) }, at });
@@ -179,6 +184,35 @@ export function knowledgeHandlers(ctx: ServiceContext, seed: ReturnType<typeof l
       ctx.replica.sqlite.transaction(() => enqueueFeedback(itemId, event, conversationId, ctx.now())).immediate();
       return { recorded: true };
     },
+    dismiss: ({ conversationId, cardId, itemId }) => {
+      if (!isPersistentDismissal(cardId)) throw new LanternError('knowledge.not_dismissable', `${cardId} is not kept as dismissed (red flags never; wording, tone and AI cards only on screen)`);
+      const now = ctx.now();
+      // The dismissal and its usage event commit together, once per user, conversation and card.
+      const recorded = ctx.replica.sqlite
+        .transaction(() => {
+          const added = addDismissal(ctx.replica, ctx.session.user.id, conversationId, { cardId, itemId, at: now });
+          if (added) enqueueFeedback(itemId, 'dismissed', conversationId, now);
+          return added;
+        })
+        .immediate();
+      return { dismissed: true as const, recorded };
+    },
+    dismissed: ({ conversationId }) => ({ cardIds: readDismissals(ctx.replica, ctx.session.user.id, conversationId).map((d) => d.cardId) }),
+    source: ({ sourceItemId }) =>
+      knowledgeSource(sourceItemId, {
+        appVersion: ctx.appVersion,
+        interactions: seed.interactions,
+        retired: (id) => knowledgeStatuses(ctx.replica).get(id) === 'retired' || locallyRetired().has(id),
+        item: (id) => {
+          if (knowledgeStatuses(ctx.replica).get(id) === 'removed') return null;
+          const row = db.select().from(knowledgeItems).where(eq(knowledgeItems.id, id)).get();
+          const parsed = row ? knowledgeItemSchema.safeParse(row.body) : null;
+          if (row && parsed?.success) return { item: parsed.data, origin: { kind: 'hub', seq: row.hubSeq, updatedAt: row.updatedAt } };
+          const bundled = seed.items.find((i) => i.id === id);
+          const at = seed.origins?.[id];
+          return bundled ? { item: bundled, origin: { kind: 'bundled', file: at?.file ?? null, line: at?.line ?? null } } : null;
+        },
+      }),
     usage: ({ days }) => hubCall(`/knowledge/usage?days=${days}`, knowledgeUsageSchema),
     reviewQueue: ({ status }) => hubCall(`/knowledge/review?status=${status}`, z.object({ items: z.array(knowledgeReviewSchema), settings: retirementSettingsSchema })),
     review: ({ itemId, decision, comment }) =>

@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull } from 'drizzle-orm';
 import { newId as ulid } from '../ids';
 import type { Contract } from '../../../shared/contract';
 import type { Handlers } from '../../../shared/contract/dispatch';
@@ -26,6 +26,23 @@ export function messagesHandlers(ctx: ServiceContext): Handlers<Contract>['messa
   const { db, sqlite } = ctx.replica;
 
   /** Recalled text must not linger in the WAL either: fold it into the (secure-deleted) main file. */
+  /** The inbox line goes back to the newest message still there (a cancelled reply must not linger in it). */
+  function restorePreview(conversationId: string) {
+    const latest = db
+      .select({ id: messages.id, body: messages.body, createdAt: messages.createdAt })
+      .from(messages)
+      .where(and(eq(messages.conversationId, conversationId), isNull(messages.recalledAt)))
+      .orderBy(desc(messages.createdAt))
+      .limit(1)
+      .get();
+    if (!latest) return;
+    const files = attachmentsOfMessages(ctx.replica, [latest.id]).get(latest.id) ?? [];
+    db.update(conversations)
+      .set({ lastMessageAt: latest.createdAt, lastMessagePreview: replyPreview(latest.body, files.map((f) => f.filename)).slice(0, 120) })
+      .where(eq(conversations.id, conversationId))
+      .run();
+  }
+
   function shredWal() {
     sqlite.pragma('wal_checkpoint(TRUNCATE)');
   }
@@ -92,10 +109,12 @@ export function messagesHandlers(ctx: ServiceContext): Handlers<Contract>['messa
           if (!entry || entry.kind !== 'message.send') throw new LanternError('replica.not_found', `No queued reply ${id}`);
           // 'sending' may already be at the hub: only a reply that has not left can be cancelled.
           if (entry.state !== 'pending') throw new LanternError('messages.already_sending', 'This reply is already on its way and cannot be cancelled; recall it instead');
+          const conversationId = db.select({ c: messages.conversationId }).from(messages).where(eq(messages.id, id)).get()?.c;
           db.delete(outbox).where(eq(outbox.id, id)).run();
           removeDoc(sqlite, 'message', id);
           dropAttachmentsOf(ctx.replica, id);
           db.delete(messages).where(eq(messages.id, id)).run();
+          if (conversationId) restorePreview(conversationId);
         })
         .immediate();
       shredWal();

@@ -13,6 +13,14 @@ export function readLanguage(ctx: ServiceContext): Language {
   return parsed.success ? parsed.data : 'zh-CN';
 }
 
+function readDoNotDisturb(ctx: ServiceContext): boolean {
+  return ctx.replica.db.select().from(settings).where(eq(settings.key, 'do_not_disturb')).get()?.value === 'on';
+}
+
+function writeSetting(ctx: ServiceContext, key: string, value: string) {
+  ctx.replica.db.insert(settings).values({ key, value }).onConflictDoUpdate({ target: settings.key, set: { value } }).run();
+}
+
 export function sessionHandlers(ctx: ServiceContext): Handlers<Contract>['session'] {
   return {
     info: () => {
@@ -25,17 +33,18 @@ export function sessionHandlers(ctx: ServiceContext): Handlers<Contract>['sessio
         language: readLanguage(ctx),
         user: u.id === 'pending-login' ? null : { id: u.id, name: u.name, role: u.role },
         locked: ctx.session.locked,
+        doNotDisturb: readDoNotDisturb(ctx),
         autoLockMinutes: ctx.autoLockMinutes,
         demoAccounts: ctx.demoAccounts,
       };
     },
     setLanguage: ({ language }) => {
-      ctx.replica.db
-        .insert(settings)
-        .values({ key: 'language', value: language })
-        .onConflictDoUpdate({ target: settings.key, set: { value: language } })
-        .run();
+      writeSetting(ctx, 'language', language);
       return { language };
+    },
+    setDoNotDisturb: ({ on }) => {
+      writeSetting(ctx, 'do_not_disturb', on ? 'on' : 'off');
+      return { doNotDisturb: on };
     },
     lock: () => {
       ctx.session.locked = true;

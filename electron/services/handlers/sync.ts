@@ -23,7 +23,7 @@ export function syncHandlers(ctx: ServiceContext, client: SyncClient | null): Ha
   const { db } = ctx.replica;
   return {
     status: () => {
-      if (!client) return { status: 'demo' as const, queued: 0, rejected: 0, lastSyncAt: null, error: null, initial: null, indexing: null, version: 0, arrived: [] };
+      if (!client) return { status: 'demo' as const, queued: 0, background: 0, rejected: 0, lastSyncAt: null, error: null, initial: null, indexing: null, version: 0, arrived: [] };
       const snap = client.snapshot();
       const ids = client.takeTouched();
       const arrived = ids.length

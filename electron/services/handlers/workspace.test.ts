@@ -128,9 +128,13 @@ describe('workspace handlers', () => {
 
   it('cancels a queued reply that has not left, and refuses once it is sending', async () => {
     const { client, ok, ws } = await start();
+    const before = await ok(client.conversations.get({ id: 'v-zhang-appt' }));
     const m = await ok(client.messages.queueReply({ conversationId: 'v-zhang-appt', body: '稍等' }));
+    expect(await ok(client.conversations.get({ id: 'v-zhang-appt' }))).toMatchObject({ lastMessagePreview: '稍等' });
     await ok(client.messages.cancelQueued({ id: m.id }));
     expect(ws.replica.sqlite.prepare('SELECT count(*) AS n FROM messages WHERE id = ?').get(m.id)).toEqual({ n: 0 });
+    // The inbox line is the conversation's again, not the cancelled reply.
+    expect(await ok(client.conversations.get({ id: 'v-zhang-appt' }))).toMatchObject({ lastMessagePreview: before.lastMessagePreview, lastMessageAt: before.lastMessageAt });
     const m2 = await ok(client.messages.queueReply({ conversationId: 'v-zhang-appt', body: '稍等2' }));
     ws.replica.sqlite.prepare("UPDATE outbox SET state = 'sending' WHERE id = ?").run(m2.id);
     expect(await client.messages.cancelQueued({ id: m2.id })).toMatchObject({ ok: false, error: { code: 'messages.already_sending' } });

@@ -1,4 +1,4 @@
-import { eq, ne, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { entityDataSchemas, type ContactData, type ContactIdentityData, type ConversationData, type DeviceReadingData, type MessageData, type NoteData } from '../../../shared/sync/entities';
 import { stmt } from '../replica/statements';
 import type { Change } from '../../../shared/sync/protocol';
@@ -255,8 +255,19 @@ export function applyChanges(replica: Replica, changes: Change[], opts: { deferS
 }
 
 /** Mutations still waiting for the hub (pending or in flight; rejected ones are counted apart). */
-export function pendingOutboxCount(replica: Replica): number {
-  return replica.db.select({ n: sql<number>`count(*)` }).from(t.outbox).where(ne(t.outbox.state, 'rejected')).get()?.n ?? 0;
+/**
+ * Records that wait for the hub but are not the user's work: read markers, knowledge-card
+ * feedback, audit copies of identifier reveals. They leave with the outbox like the rest,
+ * but "3 queued" on the connection indicator counts only what the user wrote or changed.
+ */
+export const BACKGROUND_MUTATIONS: readonly string[] = ['conversation.markRead', 'knowledge.feedback', 'contact.revealIdentifier'];
+
+/** Outbox entries still to push: the user's own work, and background records. */
+export function pendingOutboxCount(replica: Replica): { queued: number; background: number } {
+  const rows = replica.sqlite
+    .prepare(`SELECT kind IN (${BACKGROUND_MUTATIONS.map(() => '?').join(', ')}) AS bg, count(*) AS n FROM outbox WHERE state != 'rejected' GROUP BY 1`)
+    .all(...BACKGROUND_MUTATIONS) as { bg: number; n: number }[];
+  return { queued: rows.find((r) => !r.bg)?.n ?? 0, background: rows.find((r) => r.bg)?.n ?? 0 };
 }
 
 export function rejectedOutbox(replica: Replica) {

@@ -19,8 +19,10 @@ export type SyncStatus = 'signed_out' | 'offline' | 'syncing' | 'online' | 'erro
 
 export interface SyncSnapshot {
   status: SyncStatus;
-  /** Mutations waiting for the hub. */
+  /** The user's own mutations waiting for the hub (replies, notes, changes) — "N queued". */
   queued: number;
+  /** Background records waiting for the hub (read markers, card feedback, reveal audits). */
+  background: number;
   /** Mutations the hub refused (kept, with their reason). */
   rejected: number;
   lastSyncAt: number | null;
@@ -123,7 +125,7 @@ export class SyncClient {
     const lastSyncAt = readState(this.replica, STATE.lastSyncAt);
     return {
       status: this.status,
-      queued: pendingOutboxCount(this.replica),
+      ...pendingOutboxCount(this.replica),
       rejected: rejectedOutbox(this.replica).length,
       lastSyncAt: lastSyncAt ? Number(lastSyncAt) : null,
       error: this.error,

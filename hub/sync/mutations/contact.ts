@@ -27,3 +27,19 @@ export const contactUpdateProfile: Applier<'contact.updateProfile'> = async (c, 
   });
   return { result: { seq, acceptedAt: c.now, changed: true }, object };
 };
+
+/**
+ * A workstation showed an identifier in full. Nothing changes and nothing is pulled;
+ * `push` appends the audit record (action `contact.revealIdentifier`, object the identity)
+ * with this detail, in the same commit as the idempotency record, so a replay is one record.
+ */
+export const contactRevealIdentifier: Applier<'contact.revealIdentifier'> = async (c, args) => {
+  const identity = await c.tx.getIdentity(args.identityId);
+  const visible = identity !== null && (await c.tx.conversationsOfContact(identity.contactId)).some((v) => canSeeAs(c.auth, v));
+  if (!identity || !visible) throw new Rejection(HubErrorCode.notFound, `Identifier ${args.identityId} not found or not visible`);
+  return {
+    result: { seq: 0, acceptedAt: c.now },
+    object: { type: 'contact_identity', id: identity.id },
+    auditDetail: { contactId: identity.contactId, channel: identity.channel, ...(args.reason ? { reason: args.reason } : {}) },
+  };
+};

@@ -1,5 +1,5 @@
 import type { MutationType } from '../../../shared/sync/mutations';
-import { contactUpdateProfile } from './contact';
+import { contactRevealIdentifier, contactUpdateProfile } from './contact';
 import { conversationAssign, conversationMarkRead, conversationSetPriority, conversationSetStatus, conversationSetTags } from './conversation';
 import { messageRecall, messageSend } from './message';
 import { noteAdd } from './note';
@@ -16,6 +16,7 @@ export const appliers: { [T in MutationType]: Applier<T> } = {
   'conversation.setTags': conversationSetTags,
   'conversation.markRead': conversationMarkRead,
   'contact.updateProfile': contactUpdateProfile,
+  'contact.revealIdentifier': contactRevealIdentifier,
   'message.recall': messageRecall,
   'knowledge.feedback': knowledgeFeedback,
 };

@@ -22,6 +22,8 @@ export interface Applied {
   shredded?: boolean;
   /** What the audit record names. */
   object: { type: string; id: string };
+  /** More for the audit record's detail (never message bodies or identifier values). */
+  auditDetail?: Record<string, unknown>;
 }
 
 /**

@@ -5,7 +5,7 @@ const T0 = Date.UTC(2025, 0, 15, 8);
 const ev = (userId: string, kind: CardEventKind, at: number, conversationId: string | null = 'v1', itemId = 'dm-hypo-mild'): CardEvent => ({ itemId, kind, userId, conversationId, at });
 
 describe('usage aggregation', () => {
-  it('counts shown and inserted events, and only the latest vote per user and conversation', () => {
+  it('counts shown, inserted, copied and dismissed events, and only the latest vote per user and conversation', () => {
     const usage = aggregateUsage([
       ev('u1', 'shown', T0),
       ev('u1', 'shown', T0 + 1),
@@ -16,10 +16,13 @@ describe('usage aggregation', () => {
       ev('u1', 'useless', T0 + 6, 'v2'), // another conversation: its own vote
       ev('u2', 'useless', T0 + 7, 'v2'),
       ev('u3', 'shown', T0 + 8, null, 'adm-pay-how'),
+      ev('u3', 'copied', T0 + 9, 'v3', 'adm-pay-how'),
+      ev('u3', 'dismissed', T0 + 10, 'v3', 'adm-pay-how'),
     ]);
     expect(usage).toEqual([
-      { itemId: 'dm-hypo-mild', shown: 3, inserted: 1, useful: 1, useless: 2, uselessUsers: 2, lastAt: T0 + 7 },
-      { itemId: 'adm-pay-how', shown: 1, inserted: 0, useful: 0, useless: 0, uselessUsers: 0, lastAt: T0 + 8 },
+      { itemId: 'dm-hypo-mild', shown: 3, inserted: 1, copied: 0, dismissed: 0, useful: 1, useless: 2, uselessUsers: 2, lastAt: T0 + 7 },
+      // A dismissal is not a vote: it neither counts as useless nor retires anything.
+      { itemId: 'adm-pay-how', shown: 1, inserted: 0, copied: 1, dismissed: 1, useful: 0, useless: 0, uselessUsers: 0, lastAt: T0 + 10 },
     ]);
   });
 

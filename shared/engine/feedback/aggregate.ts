@@ -5,10 +5,10 @@
  * workstation's: the window is judged in one clock.
  *
  * Votes: one per user per item and conversation, the latest wins (an agent can
- * correct a mis-click). `shown` and `inserted` are plain counts.
+ * correct a mis-click). `shown`, `inserted`, `copied` and `dismissed` are plain counts.
  */
 
-export type CardEventKind = 'shown' | 'inserted' | 'useful' | 'useless';
+export type CardEventKind = 'shown' | 'inserted' | 'copied' | 'dismissed' | 'useful' | 'useless';
 
 export interface CardEvent {
   itemId: string;
@@ -23,6 +23,10 @@ export interface UsageCounts {
   itemId: string;
   shown: number;
   inserted: number;
+  /** Copied to the clipboard. */
+  copied: number;
+  /** Dismissed (hidden for one conversation; a workstation reports each card once per conversation). */
+  dismissed: number;
   /** Latest votes per (user, conversation) that are useful / useless. */
   useful: number;
   useless: number;
@@ -84,6 +88,8 @@ export function aggregateUsage(events: readonly CardEvent[]): UsageCounts[] {
       itemId,
       shown: list.filter((e) => e.kind === 'shown').length,
       inserted: list.filter((e) => e.kind === 'inserted').length,
+      copied: list.filter((e) => e.kind === 'copied').length,
+      dismissed: list.filter((e) => e.kind === 'dismissed').length,
       useful: votes.length - useless.length,
       useless: useless.length,
       uselessUsers: new Set(useless.map((v) => v.userId)).size,
