@@ -28,6 +28,7 @@ const NEW_ITEM = {
 const PAY = 'adm-pay-how';
 const shot = (name: string) => join(SCREENSHOT_DIR, `${name}.png`);
 const card = (page: Page, source: string) => page.locator(`[data-testid=knowledge-card][data-source="${source}"]`);
+const sources = (page: Page) => page.getByTestId('knowledge-card').evaluateAll((els) => els.map((e) => e.getAttribute('data-source')));
 /** The agent signs in through the workstation; only the expected 401 of a refreshed token may show in the console. */
 const realErrors = (errors: string[]) => errors.filter((e) => !e.includes('401'));
 
@@ -74,7 +75,7 @@ describe('live knowledge updates and the supervisor’s knowledge view (Chromium
       ws.sync!.kick();
       await ws.sync!.idle();
       const s = ws.sync!.snapshot();
-      if (s.status === 'online' && s.queued === 0) break;
+      if (s.status === 'online' && s.queued === 0 && s.background === 0) break;
       await new Promise((res) => setTimeout(res, 50));
     }
     return ws;
@@ -293,6 +294,45 @@ describe('live knowledge updates and the supervisor’s knowledge view (Chromium
     expect(realErrors(en.errors)).toEqual([]);
     await en.page.context().close();
     await agent.dispatch('session.setLanguage', { language: 'zh-CN' });
+  });
+
+  it('counts copied and dismissed cards for the supervisor; a dismissed card stays hidden in that conversation', async () => {
+    const { page, errors } = await openConversation('zh-CN', 'v-zhang-appt', '请问在哪里缴费？怎么缴费？');
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    const pay = card(page, PAY);
+    await pay.waitFor({ timeout: 10_000 });
+    const shown = await sources(page);
+    await pay.getByTestId('card-copy').click();
+    await expect.poll(() => pay.getByTestId('card-copied').textContent()).toBe('已复制');
+    await pay.getByTestId('card-dismiss').click();
+    await expect.poll(() => pay.count()).toBe(0);
+    expect(realErrors(errors)).toEqual([]);
+    await page.context().close();
+
+    // Both travel as sync mutations; the hub counts them per item (a dismissal is not a "useless" vote).
+    const supClient = createClient(contract, { invoke: sup.dispatch }).knowledge;
+    const counts = async () => {
+      agent.sync!.kick();
+      const r = await supClient.usage({ days: 7 });
+      const row = r.ok ? r.value.items.find((i) => i.itemId === PAY) : undefined;
+      return row ? { copied: row.copied, dismissed: row.dismissed } : null;
+    };
+    await expect.poll(counts, { timeout: 15_000 }).toEqual({ copied: 1, dismissed: 1 });
+    const s = await openKnowledgeTab('en');
+    const usage = s.page.locator(`[data-testid=knowledge-usage-row][data-item="${PAY}"]`);
+    await usage.waitFor({ timeout: 10_000 });
+    expect(await usage.locator('[data-count=copied]').textContent()).toBe('1');
+    expect(await usage.locator('[data-count=dismissed]').textContent()).toBe('1');
+    expect(await s.page.locator('[data-testid=knowledge-usage] thead').textContent()).toContain('Dismissed');
+    expect(realErrors(s.errors)).toEqual([]);
+    await s.page.context().close();
+
+    // Reopened: the same draft, the card stays hidden in this conversation.
+    const again = await openConversation('zh-CN', 'v-zhang-appt', '请问在哪里缴费？怎么缴费？');
+    await expect.poll(() => sources(again.page), { timeout: 10_000 }).toEqual(shown.filter((x) => x !== PAY));
+    expect(await card(again.page, PAY).count()).toBe(0);
+    await again.page.context().close();
+    await sup.dispatch('session.setLanguage', { language: 'zh-CN' });
   });
 
   it('keeps the knowledge tab to supervisors: an agent has no such tab, and the hub refuses the agent’s usage call', async () => {

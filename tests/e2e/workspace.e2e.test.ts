@@ -102,7 +102,8 @@ describe('agent workspace', () => {
     await expect.poll(() => page.getByTestId('conversation-status').textContent()).toBe('已解决');
     await expectNoSeriousA11yViolations(page, 'resolved conversation with tags (zh-CN)');
     const outbox = (ws.replica.sqlite.prepare("SELECT kind FROM outbox WHERE json_extract(payload, '$.conversationId') = 'v-huang-en' ORDER BY id").all() as { kind: string }[]).map((r) => r.kind);
-    expect(outbox).toEqual(['conversation.assign', 'conversation.setTags', 'conversation.setStatus']);
+    // Opening it marked it read (for the hub too), then the agent's three changes, in order.
+    expect(outbox).toEqual(['conversation.markRead', 'conversation.assign', 'conversation.setTags', 'conversation.setStatus']);
     expect(errors).toEqual([]);
     await page.context().close();
   });
@@ -151,9 +152,10 @@ describe('agent workspace', () => {
     await expectNoSeriousA11yViolations(page, 'lock screen with a wrong password (zh-CN)');
     await page.getByTestId('unlock-password').fill('demo');
     await page.getByTestId('unlock-submit').click();
+    // Back where the agent was: the same conversation, its draft in the composer.
     await page.getByTestId('inbox-row').first().waitFor();
-    await page.locator('[data-conversation-id="v-zhang-appt"]').first().click();
     await expect.poll(() => page.getByTestId('composer-input').inputValue()).toBe('张女士您好，改约');
+    expect(await page.locator('[data-testid=inbox-row][aria-selected=true]').getAttribute('data-conversation-id')).toBe('v-zhang-appt');
     await context.close();
   });
 });

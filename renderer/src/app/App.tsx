@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationFilter, ConversationSummary, TimelineItem } from '../../../shared/contract/conversations';
 import type { ContactProfile } from '../../../shared/contract/contacts';
@@ -7,7 +7,7 @@ import type { ConversationStatus, Language, Priority } from '../../../shared/dom
 import type { LanternClient } from '../lib/client';
 import { changeLanguage } from '../i18n';
 import { EMPTY_FILTER, Inbox, type InboxFilter } from '../inbox/Inbox';
-import type { ComposerMode } from '../conversation/Composer';
+import type { ComposerControls, ComposerMode } from '../conversation/Composer';
 import { useEngine } from '../knowledge/useEngine';
 import { engineInput } from '../knowledge/engineInput';
 import type { Action, Card } from '../../../shared/engine';
@@ -19,6 +19,8 @@ import { RejectedPanel } from './RejectedPanel';
 import { notifyArrivals } from './notify';
 import { arrivedFirstPage, firstPageInput, takePrefetchedFirstPage } from './firstPage';
 import { PageTabs } from '../supervisor/PageTabs';
+import { ShortcutsHelp } from './ShortcutsHelp';
+import { useWorkspaceShortcuts } from './useWorkspaceShortcuts';
 
 // Loaded on first use: the agent's inbox paints without the charting, terminal and supervisor code.
 // The open conversation (timeline, composer, attachments) and the side panels are loaded
@@ -37,7 +39,15 @@ interface Props {
   mode: 'demo' | 'hub';
   /** The signed-in user's role, from the session the shell keeps current. */
   role: string;
+  /** The signed-in user, for "assign to me". */
+  userId: string | null;
   onLock: () => void;
+  /** Open this conversation on start (the one that was open when the screen locked). */
+  resumeConversationId?: string | null;
+  /** Told whenever the open conversation changes. */
+  onSelectedChange?: (id: string | null) => void;
+  /** Desktop notifications muted (remembered in the replica settings). */
+  doNotDisturb?: boolean;
 }
 
 const SEARCH_DELAY_MS = 150;
@@ -55,7 +65,7 @@ function toContractFilter(f: InboxFilter): ConversationFilter {
   };
 }
 
-export function App({ client, mode, role, onLock }: Props) {
+export function App({ client, mode, role, userId, onLock, resumeConversationId = null, onSelectedChange, doNotDisturb = false }: Props) {
   const { t, i18n } = useTranslation();
   const [filter, setFilter] = useState<InboxFilter>(EMPTY_FILTER);
   const [debouncedFilter, setDebouncedFilter] = useState<InboxFilter>(EMPTY_FILTER);
@@ -155,6 +165,17 @@ export function App({ client, mode, role, onLock }: Props) {
     },
     [call, client, refreshConversation],
   );
+
+  // Back from the lock screen: the same conversation, with its draft.
+  const resumed = useRef(false);
+  useEffect(() => {
+    if (resumed.current) return;
+    resumed.current = true;
+    if (resumeConversationId) void select(resumeConversationId);
+  }, [resumeConversationId, select]);
+  useEffect(() => {
+    onSelectedChange?.(selectedId);
+  }, [onSelectedChange, selectedId]);
   // Stable, so the memoized inbox list does not re-render when the rest of the app does.
   const onSelectRow = useCallback((id: string) => void select(id), [select]);
 
@@ -216,7 +237,14 @@ export function App({ client, mode, role, onLock }: Props) {
     if (action.type === 'notify_clinician') void act(client.notes.add({ conversationId: selectedId, body: `${t('knowledge.action_notify_clinician')}：${card.title}${action.reason ? `（${action.reason}）` : ''}` }));
   }
 
-  const [dnd, setDnd] = useState(false);
+  const [dnd, setDndState] = useState(doNotDisturb);
+  const setDnd = useCallback(
+    (on: boolean) => {
+      setDndState(on);
+      void call(client.session.setDoNotDisturb({ on }));
+    },
+    [call, client],
+  );
   const [page, setPage] = useState<'workspace' | 'supervisor'>('workspace');
   const [showRejected, setShowRejected] = useState(false);
   // Diagnostics console: admins, the demo clinic, or local diagnostic mode (the services decide).
@@ -235,6 +263,32 @@ export function App({ client, mode, role, onLock }: Props) {
 
   const summary = useMemo(() => items.find((c) => c.id === selectedId) ?? selected, [items, selectedId, selected]);
 
+  const searchRef = useRef<HTMLInputElement>(null);
+  const composerControls = useRef<ComposerControls>(null);
+  const [showHelp, setShowHelp] = useState(false);
+  const setStatus = (status: ConversationStatus, snoozeUntil?: number) => selectedId && void act(client.conversations.setStatus({ id: selectedId, status, ...(snoozeUntil ? { snoozeUntil } : {}) }));
+  const assign = (assigneeId: string | null) => selectedId && void act(client.conversations.assign({ id: selectedId, assigneeId }));
+  useWorkspaceShortcuts({
+    shown: page === 'workspace',
+    items,
+    selectedId,
+    conversation: selected?.id === selectedId ? selected : (summary ?? null),
+    userId,
+    select: onSelectRow,
+    setStatus,
+    assign,
+    search: searchRef,
+    composer: composerControls,
+    help: showHelp,
+    setHelp: setShowHelp,
+    closePopup: () => {
+      if (!showRejected) return false;
+      setShowRejected(false);
+      return true;
+    },
+    lock: onLock,
+  });
+
   return (
     <div className="app">
       <TopBar
@@ -246,6 +300,7 @@ export function App({ client, mode, role, onLock }: Props) {
         onDnd={setDnd}
         onLock={onLock}
         onShowRejected={() => setShowRejected(true)}
+        onHelp={() => setShowHelp(true)}
         {...(consoleAllowed ? { onConsole: () => setShowConsole(true) } : {})}
       />
       {showConsole ? (
@@ -253,6 +308,7 @@ export function App({ client, mode, role, onLock }: Props) {
           <DiagnosticsConsole client={client} onClose={() => setShowConsole(false)} onLock={onLock} />
         </Suspense>
       ) : null}
+      {showHelp ? <ShortcutsHelp onClose={() => setShowHelp(false)} /> : null}
       {showRejected ? <RejectedPanel client={client} version={snap?.version ?? 0} onClose={() => setShowRejected(false)} /> : null}
       {error ? <ErrorBanner error={error} onDismiss={() => setError(null)} /> : null}
       {mode === 'hub' ? <PageTabs role={role} page={page} onPage={setPage} /> : null}
@@ -262,7 +318,7 @@ export function App({ client, mode, role, onLock }: Props) {
         </Suspense>
       ) : null}
       <main className="workspace" hidden={page === 'supervisor'}>
-        <Inbox items={items} total={total} tags={tags} selectedId={selectedId} filter={filter} onFilter={setFilter} onSelect={onSelectRow} />
+        <Inbox items={items} total={total} tags={tags} selectedId={selectedId} filter={filter} onFilter={setFilter} onSelect={onSelectRow} searchRef={searchRef} />
         {selectedId ? (
           <Suspense fallback={<ConversationLoading />}>
             <ConversationView
@@ -273,8 +329,8 @@ export function App({ client, mode, role, onLock }: Props) {
               attachments={client.attachments}
               onRecall={(id) => void act(client.messages.recall({ id }))}
               onCancel={(id) => void act(client.messages.cancelQueued({ id }))}
-              onAssign={(assigneeId) => selectedId && void act(client.conversations.assign({ id: selectedId, assigneeId }))}
-              onStatus={(status: ConversationStatus, snoozeUntil?: number) => selectedId && void act(client.conversations.setStatus({ id: selectedId, status, ...(snoozeUntil ? { snoozeUntil } : {}) }))}
+              onAssign={assign}
+              onStatus={setStatus}
               onPriority={(priority: Priority) => selectedId && void act(client.conversations.setPriority({ id: selectedId, priority }))}
               onTags={(next) => selectedId && void act(client.conversations.setTags({ id: selectedId, tags: next }))}
               loadDraft={loadDraft}
@@ -283,6 +339,7 @@ export function App({ client, mode, role, onLock }: Props) {
               onDraftChange={onDraftChange}
               insertRequest={insertRequest}
               compliance={draft.mode === 'reply' ? (engine.result?.compliance ?? []) : []}
+              composerControls={composerControls}
             />
           </Suspense>
         ) : (

@@ -10,6 +10,7 @@ type Info = {
   hubUrl: string | null;
   user: { id: string; name: string; role: string } | null;
   locked: boolean;
+  doNotDisturb: boolean;
   autoLockMinutes: number;
   demoAccounts: { username: string; password: string; role: string; displayName: string }[] | null;
 };
@@ -19,6 +20,9 @@ export { showsWorkspace } from './startRules';
 /** Decides what the user sees: sign-in, the lock screen, or the workspace. */
 export function Shell({ client, initial }: { client: LanternClient; initial: Info }) {
   const [info, setInfo] = useState<Info>(initial);
+  // The conversation open when the screen locked: unlocking returns to it (its draft is in the replica).
+  // Memory only, and forgotten on sign-out.
+  const [resumeId, setResumeId] = useState<string | null>(null);
   const refresh = useCallback(async () => {
     const r = await client.session.info();
     if (r.ok) setInfo(r.value);
@@ -27,6 +31,7 @@ export function Shell({ client, initial }: { client: LanternClient; initial: Inf
     void client.session.lock().then(() => refresh());
   }, [client, refresh]);
   const signOut = useCallback(() => {
+    setResumeId(null);
     void client.sync.logout().then(() => refresh());
   }, [client, refresh]);
 
@@ -40,5 +45,5 @@ export function Shell({ client, initial }: { client: LanternClient; initial: Inf
 
   if (info.mode === 'hub' && !info.user) return <LoginScreen client={client} hubUrl={info.hubUrl} demoAccounts={info.demoAccounts} onDone={() => void refresh()} />;
   if (info.locked) return <LockScreen client={client} userName={info.user?.name ?? ''} minutes={info.autoLockMinutes} demo={info.mode === 'demo'} onUnlocked={() => void refresh()} onSignOut={signOut} />;
-  return <App client={client} mode={info.mode} role={info.user?.role ?? 'agent'} onLock={lock} />;
+  return <App client={client} mode={info.mode} role={info.user?.role ?? 'agent'} userId={info.user?.id ?? null} onLock={lock} resumeConversationId={resumeId} onSelectedChange={setResumeId} doNotDisturb={info.doNotDisturb} />;
 }

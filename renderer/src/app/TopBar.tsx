@@ -15,11 +15,13 @@ interface Props {
   onDnd: (v: boolean) => void;
   onLock: () => void;
   onShowRejected: () => void;
+  /** Opens the keyboard shortcuts overlay. */
+  onHelp: () => void;
   /** Shown only when the diagnostics console is allowed. */
   onConsole?: () => void;
 }
 
-export function TopBar({ mode, language, onLanguage, snap, dnd, onDnd, onLock, onShowRejected, onConsole }: Props) {
+export function TopBar({ mode, language, onLanguage, snap, dnd, onDnd, onLock, onShowRejected, onHelp, onConsole }: Props) {
   const { t } = useTranslation();
   return (
     <header className="topbar">
@@ -48,7 +50,10 @@ export function TopBar({ mode, language, onLanguage, snap, dnd, onDnd, onLock, o
             {t('console.open')}
           </button>
         ) : null}
-        <button type="button" className="topbar-button" data-testid="lock-now" onClick={onLock}>
+        <button type="button" className="topbar-button" data-testid="open-shortcuts" title={t('shortcuts.openTitle')} aria-keyshortcuts="Shift+? F1" onClick={onHelp}>
+          {t('shortcuts.open')}
+        </button>
+        <button type="button" className="topbar-button" data-testid="lock-now" title="Ctrl+L" aria-keyshortcuts="Control+L" onClick={onLock}>
           {t('lock.lockNow')}
         </button>
         <label className="language">

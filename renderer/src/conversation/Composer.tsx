@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MAX_MESSAGE_CHARS } from '../../../shared/contract/limits';
 import type { ComplianceHit } from '../../../shared/engine';
@@ -7,8 +7,16 @@ import { channelCarriesFiles } from '../../../shared/domain/files';
 import type { AttachmentsApi } from './attachmentData';
 import { AttachButton, AttachError, StagedChips } from './Attachments';
 import { NOTE_MODE, useStagedAttachments } from './useStagedAttachments';
+import { CANNED_TRIGGER, matchesShortcut } from '../app/shortcuts';
 
 export type ComposerMode = 'reply' | 'note';
+
+/** What the workspace's keyboard shortcuts do to the composer (see app/shortcuts.ts). */
+export interface ComposerControls {
+  focus: () => void;
+  /** Reply ⇄ internal note, and puts the cursor in the text box. */
+  toggleMode: () => void;
+}
 
 export interface CannedItem {
   id: string;
@@ -33,6 +41,8 @@ interface Props {
   insertRequest?: { text: string; nonce: number } | null;
   /** The engine's compliance hits on this draft: 'block' hits stop sending until fixed. */
   compliance?: ComplianceHit[];
+  /** Filled with the composer's controls while it is mounted. */
+  controls?: Ref<ComposerControls>;
 }
 
 const SAVE_DELAY_MS = 400;
@@ -43,7 +53,7 @@ const SAVE_DELAY_MS = 400;
  * locks; the text stays until the replica has accepted it. Replies on web chat and
  * email may carry files (picked, pasted or dropped), staged in the replica too.
  */
-export function Composer({ conversationId, channel, attachments, loadDraft, saveDraft, searchCanned, onSend, onDraftChange, insertRequest, compliance = [] }: Props) {
+export function Composer({ conversationId, channel, attachments, loadDraft, saveDraft, searchCanned, onSend, onDraftChange, insertRequest, compliance = [], controls }: Props) {
   const { t, i18n } = useTranslation();
   const [mode, setMode] = useState<ComposerMode>('reply');
   const [body, setBody] = useState('');
@@ -63,7 +73,19 @@ export function Composer({ conversationId, channel, attachments, loadDraft, save
   const [dragging, setDragging] = useState(false);
   const withFiles = mode === 'reply' && files.items.length > 0;
   const canSend = !busy && !tooLong && (body.trim().length > 0 || withFiles) && blocking.length === 0 && (mode === 'note' || files.adding.length === 0);
-  const slash = mode === 'reply' && body.startsWith('/') && !body.includes('\n') ? body.slice(1) : null;
+  const slash = mode === 'reply' && body.startsWith(CANNED_TRIGGER) && !body.includes('\n') ? body.slice(CANNED_TRIGGER.length) : null;
+
+  useImperativeHandle(
+    controls,
+    () => ({
+      focus: () => textRef.current?.focus(),
+      toggleMode: () => {
+        setMode((m) => (m === 'reply' ? 'note' : 'reply'));
+        textRef.current?.focus();
+      },
+    }),
+    [],
+  );
 
   useEffect(() => {
     let alive = true;
@@ -211,11 +233,12 @@ export function Composer({ conversationId, channel, attachments, loadDraft, save
               return;
             }
             if (e.key === 'Escape') {
+              e.preventDefault(); // closes only this list, not a pop-up behind it
               setCanned([]);
               return;
             }
           }
-          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+          if (matchesShortcut('send', e.nativeEvent)) {
             e.preventDefault();
             void send();
           }

@@ -1,9 +1,9 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationSummary, TimelineItem } from '../../../shared/contract/conversations';
 import type { ConversationStatus, Priority } from '../../../shared/domain/types';
 import { ChannelBadge } from '../inbox/ChannelBadge';
-import { Composer, type CannedItem, type ComposerMode } from './Composer';
+import { Composer, type CannedItem, type ComposerControls, type ComposerMode } from './Composer';
 import { ConversationActions } from './ConversationActions';
 import { Timeline } from './Timeline';
 import type { ComplianceHit } from '../../../shared/engine';
@@ -28,6 +28,8 @@ interface Props {
   onDraftChange?: (body: string, mode: ComposerMode) => void;
   insertRequest?: { text: string; nonce: number } | null;
   compliance?: ComplianceHit[];
+  /** The composer's controls, for the keyboard shortcuts. */
+  composerControls?: Ref<ComposerControls>;
 }
 
 /** One timeline per conversation; outbound messages always show whether they have left the building. */
@@ -75,6 +77,7 @@ export function ConversationView(props: Props) {
         {...(props.onDraftChange ? { onDraftChange: props.onDraftChange } : {})}
         insertRequest={props.insertRequest ?? null}
         compliance={props.compliance ?? []}
+        {...(props.composerControls ? { controls: props.composerControls } : {})}
       />
     </section>
   );

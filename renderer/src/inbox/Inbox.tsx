@@ -1,4 +1,4 @@
-import { memo, useCallback, useLayoutEffect, useMemo, useRef } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, type Ref } from 'react';
 import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
@@ -28,6 +28,8 @@ interface Props {
   filter: InboxFilter;
   onFilter: (f: InboxFilter) => void;
   onSelect: (id: string) => void;
+  /** The search box, for the keyboard shortcut that focuses it. */
+  searchRef?: Ref<HTMLInputElement>;
 }
 
 /** Every row has this height (CSS keeps its content from wrapping), so nothing is measured while scrolling. */
@@ -50,7 +52,7 @@ const VIEWS: InboxView[] = ['all', 'mine', 'team', 'unassigned', 'urgent'];
 const VIEW_LABEL: Record<InboxView, string> = { all: 'inbox.all', mine: 'inbox.mine', team: 'inbox.team', unassigned: 'inbox.unassigned', urgent: 'inbox.urgent' };
 
 /** Every channel in one list. Virtualized: only visible rows are in the DOM, so 10,000 stays smooth. */
-export function Inbox({ items, total, tags, selectedId, filter, onFilter, onSelect }: Props) {
+export function Inbox({ items, total, tags, selectedId, filter, onFilter, onSelect, searchRef }: Props) {
   const { t } = useTranslation();
 
   return (
@@ -62,7 +64,7 @@ export function Inbox({ items, total, tags, selectedId, filter, onFilter, onSele
         </span>
       </header>
       <div className="inbox-search">
-        <input type="search" data-testid="inbox-search" placeholder={t('inbox.search')} aria-label={t('inbox.search')} value={filter.query} onChange={(e) => onFilter({ ...filter, query: e.target.value })} />
+        <input ref={searchRef} type="search" data-testid="inbox-search" placeholder={t('inbox.search')} aria-label={t('inbox.search')} value={filter.query} onChange={(e) => onFilter({ ...filter, query: e.target.value })} />
       </div>
       <div className="inbox-tabs" role="tablist">
         {VIEWS.map((v) => (
@@ -170,6 +172,14 @@ const InboxList = memo(function InboxList({ items, selectedId, onSelect }: { ite
     initialRect: { width: 0, height: window.innerHeight },
   });
   const virtualItems = virtualizer.getVirtualItems();
+
+  // A conversation opened from elsewhere (the next/previous keys, a notification) is scrolled into view.
+  const itemsNow = useRef(items);
+  itemsNow.current = items;
+  useEffect(() => {
+    const index = selectedId ? itemsNow.current.findIndex((c) => c.id === selectedId) : -1;
+    if (index >= 0) virtualizer.scrollToIndex(index, { align: 'auto' });
+  }, [selectedId, virtualizer]);
   const slots = Math.max(virtualItems.length, windowSlots(virtualizer.scrollRect?.height ?? 0, overscanUsed.current));
 
   // A focused row whose node is handed to another conversation keeps the focus on that

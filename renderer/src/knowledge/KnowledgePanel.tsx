@@ -3,7 +3,12 @@ import { useTranslation } from 'react-i18next';
 import type { Action, Card, SuggestResult } from '../../../shared/engine';
 import type { LanternClient } from '../lib/client';
 import { AssistBox } from './AssistBox';
+import { CardView } from './CardView';
+import { SourceDialog } from './SourceDialog';
+import { useDismissed } from './useDismissed';
 import './knowledge.css';
+
+export { CardView } from './CardView';
 
 interface Props {
   result: SuggestResult | null;
@@ -20,8 +25,6 @@ interface Props {
   conversationId?: string | null | undefined;
 }
 
-const KIND_CLASS: Record<Card['kind'], string> = { red_flag: 'card-red', interaction: 'card-interaction', compliance: 'card-compliance', guidance: 'card-guidance', answer: 'card-answer', tone: 'card-tone' };
-
 /** A card counts as "shown" once it stayed on screen this long (not every card that flickers by while typing). */
 export const SHOWN_AFTER_MS = 800;
 /** Lint and tone cards follow the draft keystroke by keystroke: they are not knowledge usage. */
@@ -29,16 +32,19 @@ const tracked = (c: Card) => c.kind !== 'compliance' && c.kind !== 'tone';
 
 /**
  * Knowledge cards from the local engine. Red flags come first and cannot be
- * dismissed; every card names its source; nothing is ever sent from here — a card
- * can only put text into the composer for the agent to read and send.
+ * dismissed; every card opens its source; nothing is ever sent from here — a card
+ * can only put text into the composer (or on the clipboard) for the agent to read and send.
+ * Dismissed cards stay hidden in that conversation (kept in the replica).
  */
 export function KnowledgePanel({ result, ready, onInsert, onFeedback, onAction, client, conversationId }: Props) {
   const { t } = useTranslation();
-  const [dismissed, setDismissed] = useState<Set<string>>(new Set());
+  const dismissed = useDismissed(client, conversationId);
   const [voted, setVoted] = useState<Record<string, boolean>>({});
-  const [open, setOpen] = useState<string | null>(null);
-  const cards = (result?.cards ?? []).filter((c) => c.kind === 'red_flag' || !dismissed.has(c.id));
+  const [source, setSource] = useState<Card | null>(null);
+  const visibleCard = (c: Card) => c.kind === 'red_flag' || (dismissed.loaded && !dismissed.has(c.id));
+  const cards = (result?.cards ?? []).filter(visibleCard);
   const live = client && conversationId ? { client, conversationId } : null;
+  const voteKey = (itemId: string) => `${conversationId ?? ''}\u0000${itemId}`;
 
   // "Shown": once per item and conversation (the workstation dedupes too), after the card stayed visible.
   const reported = useRef(new Set<string>());
@@ -62,91 +68,43 @@ export function KnowledgePanel({ result, ready, onInsert, onFeedback, onAction, 
     onInsert(text);
   }
 
-  const renderCard = (c: Card) => (
-    <CardView
-      key={c.id}
-      card={c}
-      open={open === c.id}
-      vote={voted[c.sourceItemId]}
-      onToggleSource={() => setOpen(open === c.id ? null : c.id)}
-      onInsert={(text) => insert(c, text)}
-      onVote={(useful) => {
-        setVoted((v) => ({ ...v, [c.sourceItemId]: useful }));
-        onFeedback(c.sourceItemId, useful);
-      }}
-      onDismiss={() => setDismissed((d) => new Set(d).add(c.id))}
-      onAction={(a) => onAction(a, c)}
-    />
-  );
+  async function copy(card: Card, text: string): Promise<boolean> {
+    try {
+      if (!navigator.clipboard) return false;
+      await navigator.clipboard.writeText(text);
+    } catch {
+      return false;
+    }
+    if (live && tracked(card)) void live.client.knowledge.track({ itemId: card.sourceItemId, event: 'copied', conversationId: live.conversationId });
+    return true;
+  }
+
+  const renderCard = (c: Card) =>
+    visibleCard(c) ? (
+      <CardView
+        key={c.id}
+        card={c}
+        vote={voted[voteKey(c.sourceItemId)]}
+        onOpenSource={() => setSource(c)}
+        onInsert={(text) => insert(c, text)}
+        onCopy={(text) => copy(c, text)}
+        onVote={(useful) => {
+          setVoted((v) => ({ ...v, [voteKey(c.sourceItemId)]: useful }));
+          onFeedback(c.sourceItemId, useful);
+        }}
+        onDismiss={() => dismissed.dismiss(c)}
+        onAction={(a) => onAction(a, c)}
+      />
+    ) : null;
 
   return (
     <section className="knowledge" data-testid="knowledge-panel" data-ready={ready} aria-label={t('knowledge.title')} aria-live="polite">
       {live ? <AssistBox key={live.conversationId} client={live.client} conversationId={live.conversationId} renderCard={renderCard} /> : null}
       {!ready ? <p className="muted">{t('knowledge.loading')}</p> : null}
-      {ready && cards.length === 0 ? <p className="empty">{t('knowledge.empty')}</p> : null}
+      {ready && dismissed.loaded && cards.length === 0 ? <p className="empty">{t('knowledge.empty')}</p> : null}
       <ol className="cards">{cards.map(renderCard)}</ol>
       <p className="disclaimer">{t('knowledge.disclaimer')}</p>
+      {source ? <SourceDialog key={source.id} card={source} client={client} onClose={() => setSource(null)} /> : null}
     </section>
-  );
-}
-
-interface CardProps {
-  card: Card;
-  open: boolean;
-  vote: boolean | undefined;
-  onToggleSource: () => void;
-  onInsert: (text: string) => void;
-  onVote: (useful: boolean) => void;
-  onDismiss: () => void;
-  onAction: (action: Action) => void;
-}
-
-/** One card: its text, "insert into the reply box" (never send), copy, escalations, source and votes. */
-export function CardView({ card: c, open, vote, onToggleSource, onInsert, onVote, onDismiss, onAction }: CardProps) {
-  const { t } = useTranslation();
-  const reply = c.actions.find((a): a is Extract<Action, { type: 'suggest_reply' }> => a.type === 'suggest_reply');
-  return (
-    <li className={`card ${KIND_CLASS[c.kind]}`} data-testid="knowledge-card" data-card={c.id} data-kind={c.kind} data-source={c.sourceItemId}>
-      <header>
-        <span className="card-kind">{t(`knowledge.kind_${c.kind}`)}</span>
-        {c.urgency && c.urgency !== 'routine' ? <span className={`card-urgency urgency-${c.urgency}`}>{t(`knowledge.urgency_${c.urgency}`)}</span> : null}
-        <strong>{c.title}</strong>
-      </header>
-      <p className="card-body">{c.body}</p>
-      <div className="card-actions">
-        {reply ? (
-          <button type="button" data-testid="card-insert" onClick={() => onInsert(reply.text)}>
-            {t('knowledge.insert')}
-          </button>
-        ) : null}
-        <button type="button" data-testid="card-copy" onClick={() => void navigator.clipboard?.writeText(reply?.text ?? c.body).catch(() => undefined)}>
-          {t('knowledge.copy')}
-        </button>
-        {c.actions
-          .filter((a) => a.type === 'raise_priority' || a.type === 'notify_clinician')
-          .map((a) => (
-            <button key={a.type} type="button" className="card-escalate" data-testid={`card-${a.type}`} onClick={() => onAction(a)}>
-              {t(`knowledge.action_${a.type}`)}
-            </button>
-          ))}
-        <button type="button" className="link-button" data-testid="card-source" onClick={onToggleSource}>
-          {t('knowledge.source')}
-        </button>
-        {c.kind !== 'red_flag' ? (
-          <>
-            <button type="button" className={`vote${vote === true ? ' on' : ''}`} aria-pressed={vote === true} data-testid="card-useful" onClick={() => onVote(true)}>
-              {t('knowledge.useful')}
-            </button>
-            <button type="button" className={`vote${vote === false ? ' on' : ''}`} aria-pressed={vote === false} data-testid="card-useless" onClick={() => onVote(false)}>
-              {t('knowledge.useless')}
-            </button>
-            <button type="button" className="link-button" data-testid="card-dismiss" onClick={onDismiss}>
-              {t('knowledge.dismiss')}
-            </button>
-          </>
-        ) : null}
-      </div>
-      {open ? <p className="card-source muted">{t('knowledge.sourceId', { id: c.sourceItemId })}</p> : null}
-    </li>
   );
 }

@@ -9,7 +9,7 @@ type QueueFilter = 'pending' | 'all';
 const PERIODS = [7, 30, 90] as const;
 
 /**
- * Supervisors: how the knowledge cards are used (shown / inserted / useful / useless,
+ * Supervisors: how the knowledge cards are used (shown / inserted / copied / dismissed / useful / useless,
  * over the caller's teams, counted at the hub) and the review queue of items that
  * repeated "useless" marks took out of the suggestions — restore or confirm each.
  */
@@ -152,6 +152,8 @@ export function KnowledgeUsagePanel({ knowledge }: { knowledge: KnowledgeClient 
                 <th>{t('knowledgeUsage.usage.status')}</th>
                 <th className="num">{t('knowledgeUsage.shown')}</th>
                 <th className="num">{t('knowledgeUsage.inserted')}</th>
+                <th className="num">{t('knowledgeUsage.copied')}</th>
+                <th className="num">{t('knowledgeUsage.dismissed')}</th>
                 <th className="num">{t('knowledgeUsage.useful')}</th>
                 <th className="num">{t('knowledgeUsage.useless')}</th>
                 <th>{t('knowledgeUsage.usage.lastAt')}</th>
@@ -170,6 +172,12 @@ export function KnowledgeUsagePanel({ knowledge }: { knowledge: KnowledgeClient 
                   </td>
                   <td className="num" data-count="inserted">
                     {u.inserted}
+                  </td>
+                  <td className="num" data-count="copied">
+                    {u.copied}
+                  </td>
+                  <td className="num" data-count="dismissed">
+                    {u.dismissed}
                   </td>
                   <td className="num" data-count="useful">
                     {u.useful}
