@@ -149,8 +149,15 @@ export const conversations = sqliteTable(
     lastMessagePreview: text('last_message_preview').notNull().default(''),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
+    /** While `status` is 'snoozed': when it opens again by itself (hub time, epoch ms). */
+    snoozedUntil: integer('snoozed_until'),
   },
-  (t) => [index('conversations_assignee').on(t.assigneeId), index('conversations_team').on(t.teamId, t.assigneeId), index('conversations_contact').on(t.contactId)],
+  (t) => [
+    index('conversations_assignee').on(t.assigneeId),
+    index('conversations_team').on(t.teamId, t.assigneeId),
+    index('conversations_contact').on(t.contactId),
+    index('conversations_snoozed').on(t.snoozedUntil),
+  ],
 );
 
 /** Append-only. Recall overwrites `body` with '' (secure_delete is on) and sets `recalled_at`. */

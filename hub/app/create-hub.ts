@@ -19,6 +19,7 @@ import { Notifier } from '../sync/notifier';
 import type { HubContext } from './context';
 import type { Channels } from '../channels/runtime';
 import { startSurveyScheduler, type SurveyScheduler } from '../qa/surveys';
+import { startSnoozeWaker, type SnoozeWaker } from '../sync/snooze';
 
 export interface CreateHubOptions {
   /** Directory for hub.db, secret.key and the optional hub.json. Created if missing. */
@@ -56,6 +57,8 @@ export interface Hub {
    * channels); null when `surveys.enabled` is false. `tick()` runs one round now.
    */
   readonly surveys: SurveyScheduler | null;
+  /** Opens snoozed conversations when their time comes (hub/sync/snooze.ts); `tick()` runs one round now. */
+  readonly snooze: SnoozeWaker;
   /**
    * Runs `fn` in one write transaction and pokes subscribers after it commits.
    * For hub-side writers (channels, devices, the fault harness): see hub/sync/ingest.ts.
@@ -80,6 +83,7 @@ export async function createHub(opts: CreateHubOptions): Promise<Hub> {
   const notifier = new Notifier();
   let server: Awaited<ReturnType<typeof buildServer>> | null = null;
   let surveys: SurveyScheduler | null = null;
+  let snooze: SnoozeWaker | null = null;
   try {
     const ctx: HubContext = { store, config, secret: loadOrCreateSecret(opts.dataDir), now, log, notifier };
     let demo: SeedOutcome | null = null;
@@ -95,6 +99,7 @@ export async function createHub(opts: CreateHubOptions): Promise<Hub> {
     await server.app.listen({ port: config.port, host: config.host });
     await server.channels.start();
     if (config.surveys.enabled && server.surveySender) surveys = startSurveyScheduler(ctx, server.surveySender, { intervalMs: config.surveys.tickSeconds * 1000 });
+    snooze = startSnoozeWaker(ctx);
     const address = server.app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const urlHost = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -112,6 +117,7 @@ export async function createHub(opts: CreateHubOptions): Promise<Hub> {
       demo,
       channels: srv.channels,
       surveys,
+      snooze,
       async write(fn) {
         const out = await store.write(fn);
         notifier.advanced();
@@ -123,6 +129,7 @@ export async function createHub(opts: CreateHubOptions): Promise<Hub> {
           srv.beginClosing();
           // No new survey round; one in flight finishes its sends and writes.
           await surveys?.stop();
+          await snooze?.stop();
           // Channels first: no new inbound (SMTP, MQTT, widget), in-flight sends finish.
           await srv.channels.stop();
           srv.sockets.closeAll(WS_CLOSE.goingAway, 'hub shutting down');
@@ -139,6 +146,7 @@ export async function createHub(opts: CreateHubOptions): Promise<Hub> {
     };
   } catch (e) {
     await surveys?.stop();
+    await snooze?.stop();
     notifier.stop();
     if (server) await server.channels.stop().catch(() => undefined);
     if (server) await server.app.close().catch(() => undefined);

@@ -87,6 +87,8 @@ export interface StoreReader extends QaStoreReader, KnowledgeStoreReader {
   contactHistory(contactId: string): Promise<ContactHistoryRow[]>;
   getConversation(id: string): Promise<ConversationRow | null>;
   conversationsOfContact(contactId: string): Promise<ConversationRow[]>;
+  /** Snoozed conversations whose time has come (`snoozedUntil` ≤ `now`), oldest first. */
+  dueSnoozes(now: number, limit: number): Promise<ConversationRow[]>;
   getMessage(id: string): Promise<MessageRow | null>;
   messagesOf(conversationId: string): Promise<MessageRow[]>;
   getNote(id: string): Promise<NoteRow | null>;

@@ -62,7 +62,14 @@ export async function ingestInbound(tx: StoreTx, m: InboundMessage, meta: Change
   };
   await tx.insertMessage(row);
   const status = conv.status === 'resolved' || conv.status === 'snoozed' ? 'open' : conv.status;
-  const patch = { status, unreadCount: conv.unreadCount + 1, lastMessageAt: Math.max(conv.lastMessageAt, m.at), lastMessagePreview: m.body.slice(0, PREVIEW_CHARS), updatedAt: meta.at };
+  const patch = {
+    status,
+    ...(status !== conv.status ? { snoozedUntil: null } : {}),
+    unreadCount: conv.unreadCount + 1,
+    lastMessageAt: Math.max(conv.lastMessageAt, m.at),
+    lastMessagePreview: m.body.slice(0, PREVIEW_CHARS),
+    updatedAt: meta.at,
+  };
   await tx.updateConversation(conv.id, patch);
   await putMessage(tx, row, conv.contactId, meta);
   const seq = await putConversation(tx, { ...conv, ...patch }, meta, status !== conv.status ? { status: conv.status } : undefined);

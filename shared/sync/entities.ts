@@ -44,6 +44,8 @@ export const conversationData = z.object({
   lastMessagePreview: z.string(),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
+  /** Snoozed until (hub time); null/absent when not snoozed. Older hubs leave it out. */
+  snoozedUntil: z.number().int().nullable().optional(),
 });
 
 /** A recalled message arrives again with `body: ''` and `recalledAt` set: the client must overwrite (shred) its copy. */

@@ -31,7 +31,8 @@ export const mutationArgSchemas = {
     .refine((a) => a.body.length > 0 || a.attachments.length > 0, { message: 'a reply needs text or a file', path: ['body'] }),
   /** Internal note, never sent to the patient. */
   'note.add': z.strictObject({ conversationId: idSchema, noteId: ulidSchema, body: bodySchema }),
-  'conversation.setStatus': z.strictObject({ conversationId: idSchema, status: conversationStatusSchema }),
+  /** `snoozeUntil` (epoch ms) with status 'snoozed': the hub opens it again then (default: in one hour). */
+  'conversation.setStatus': z.strictObject({ conversationId: idSchema, status: conversationStatusSchema, snoozeUntil: z.number().int().positive().optional() }),
   /** `assigneeId: null` returns the conversation to its team's queue. `teamId` moves it (supervisor/admin only). */
   'conversation.assign': z.strictObject({ conversationId: idSchema, assigneeId: idSchema.nullable(), teamId: idSchema.optional() }),
   'conversation.setPriority': z.strictObject({ conversationId: idSchema, priority: prioritySchema }),

@@ -273,6 +273,29 @@ describe('sync client ↔ hub', () => {
     expect(atHub[0]!.workstationId).toBeTruthy();
   });
 
+  it('snoozing from the workstation is accepted by the hub, which opens the conversation again when the time comes', async () => {
+    const h = tempDir('lantern-hub-');
+    const hub = await hubAt(h.dir);
+    cleanups.push(async () => {
+      await hub.close();
+      h.cleanup();
+    });
+    const { ws, client } = await station(hub.url);
+    await client.sync.login({ username: 'agent', password: 'agent-demo' });
+    await settle(ws);
+    const until = Date.now() + 400;
+    expect((await client.conversations.setStatus({ id: 'v-zhang-appt', status: 'snoozed', snoozeUntil: until })).ok).toBe(true);
+    await settle(ws);
+    expect(await client.sync.status()).toMatchObject({ ok: true, value: { rejected: 0 } });
+    expect(await hub.store.read((r) => r.getConversation('v-zhang-appt'))).toMatchObject({ status: 'snoozed', snoozedUntil: until });
+    expect(await client.conversations.get({ id: 'v-zhang-appt' })).toMatchObject({ ok: true, value: { status: 'snoozed', snoozedUntil: until } });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await hub.snooze.tick()).toBe(1);
+    await expect.poll(async () => ((await client.conversations.get({ id: 'v-zhang-appt' })) as { value: { status: string; snoozedUntil: number | null } }).value, { timeout: 5000 }).toEqual(
+      expect.objectContaining({ status: 'open', snoozedUntil: null }),
+    );
+  });
+
   it('live tail: a new message arrives on the socket and is applied without a pull; a frame that does not fit the cursor falls back to a pull', async () => {
     const h = tempDir('lantern-hub-');
     const hub = await hubAt(h.dir);

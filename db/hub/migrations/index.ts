@@ -21,5 +21,9 @@ export const migrations: readonly EmbeddedMigration[] = [
   {
     "tag": "0004_knowledge",
     "sql": "CREATE TABLE `knowledge_feedback` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`item_id` text NOT NULL,\n\t`kind` text NOT NULL,\n\t`user_id` text NOT NULL,\n\t`workstation_id` text NOT NULL,\n\t`conversation_id` text,\n\t`at` integer NOT NULL\n);\n--> statement-breakpoint\nCREATE INDEX `knowledge_feedback_item_time` ON `knowledge_feedback` (`item_id`,`at`);--> statement-breakpoint\nCREATE INDEX `knowledge_feedback_time` ON `knowledge_feedback` (`at`);--> statement-breakpoint\nCREATE TABLE `knowledge_reviews` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`item_id` text NOT NULL,\n\t`status` text NOT NULL,\n\t`reason` text NOT NULL,\n\t`useless_users` integer NOT NULL,\n\t`useless_marks` integer NOT NULL,\n\t`useful_marks` integer NOT NULL,\n\t`retired_at` integer NOT NULL,\n\t`decided_by` text,\n\t`decided_at` integer,\n\t`comment` text DEFAULT '' NOT NULL\n);\n--> statement-breakpoint\nCREATE INDEX `knowledge_reviews_item` ON `knowledge_reviews` (`item_id`,`retired_at`);--> statement-breakpoint\nCREATE INDEX `knowledge_reviews_status` ON `knowledge_reviews` (`status`);--> statement-breakpoint\nCREATE TABLE `knowledge_sources` (\n\t`item_id` text PRIMARY KEY NOT NULL,\n\t`hash` text NOT NULL,\n\t`file` text NOT NULL,\n\t`line` integer NOT NULL,\n\t`updated_at` integer NOT NULL\n);\n--> statement-breakpoint\nALTER TABLE `knowledge_items` ADD `status` text DEFAULT 'active' NOT NULL;"
+  },
+  {
+    "tag": "0005_snooze",
+    "sql": "ALTER TABLE `conversations` ADD `snoozed_until` integer;--> statement-breakpoint\nCREATE INDEX `conversations_snoozed` ON `conversations` (`snoozed_until`);"
   }
 ];

@@ -100,12 +100,14 @@ const SQL = {
     VALUES (@id, @contactId, @channel, @externalId, @verified, @consent, @consentUpdatedAt)
     ON CONFLICT(id) DO UPDATE SET contact_id = excluded.contact_id, channel = excluded.channel, external_id = excluded.external_id,
       verified = excluded.verified, consent = excluded.consent, consent_updated_at = excluded.consent_updated_at`,
-  conversation: `INSERT INTO conversations (id, contact_id, channel, subject, status, priority, assignee_id, team_id, tags, unread_count, last_message_at, last_message_preview, created_at, updated_at, hub_base, hub_seq)
-    VALUES (@id, @contactId, @channel, @subject, @status, @priority, @assigneeId, @teamId, @tags, @unreadCount, @lastMessageAt, @lastMessagePreview, @createdAt, @updatedAt, @hubBase, @seq)
+  // snoozed_until: the hub's when it sends one (older hubs do not: the local value stays).
+  conversation: `INSERT INTO conversations (id, contact_id, channel, subject, status, priority, assignee_id, team_id, tags, unread_count, last_message_at, last_message_preview, created_at, updated_at, hub_base, hub_seq, snoozed_until)
+    VALUES (@id, @contactId, @channel, @subject, @status, @priority, @assigneeId, @teamId, @tags, @unreadCount, @lastMessageAt, @lastMessagePreview, @createdAt, @updatedAt, @hubBase, @seq, @snoozedUntil)
     ON CONFLICT(id) DO UPDATE SET contact_id = excluded.contact_id, channel = excluded.channel, subject = excluded.subject, status = excluded.status,
       priority = excluded.priority, assignee_id = excluded.assignee_id, team_id = excluded.team_id, tags = excluded.tags,
       unread_count = excluded.unread_count, last_message_at = excluded.last_message_at, last_message_preview = excluded.last_message_preview,
-      created_at = excluded.created_at, updated_at = excluded.updated_at, hub_base = excluded.hub_base, hub_seq = excluded.hub_seq`,
+      created_at = excluded.created_at, updated_at = excluded.updated_at, hub_base = excluded.hub_base, hub_seq = excluded.hub_seq,
+      snoozed_until = CASE WHEN @snoozeKnown = 1 THEN excluded.snoozed_until ELSE conversations.snoozed_until END`,
   message: `INSERT INTO messages (id, conversation_id, direction, author_id, author_name, body, content_type, delivery_status, failure_reason, created_at, recalled_at, hub_seq)
     VALUES (@id, @conversationId, @direction, @authorId, @authorName, @body, @contentType, @deliveryStatus, @failureReason, @createdAt, @recalledAt, @seq)
     ON CONFLICT(id) DO UPDATE SET conversation_id = excluded.conversation_id, direction = excluded.direction, author_id = excluded.author_id,
@@ -190,7 +192,7 @@ export function applyChanges(replica: Replica, changes: Change[], opts: { deferS
         // Skip a superseded version — but never the first one of a conversation we do not have yet:
         // the messages after it in this page need their parent row.
         if (existing && lastConversationPut.get(d.id) !== index) break;
-        stmt(sqlite, SQL.conversation).run({ ...d, tags: j(d.tags), hubBase: j(d), seq });
+        stmt(sqlite, SQL.conversation).run({ ...d, tags: j(d.tags), hubBase: j(d), seq, snoozedUntil: d.snoozedUntil ?? null, snoozeKnown: d.snoozedUntil === undefined ? 0 : 1 });
         if (pending.has(d.id)) rebaseConversation(replica, d.id);
         break;
       }

@@ -216,6 +216,15 @@ function makeTx(db: Db, sqlite: Database.Database, tuning: { smallScopeConversat
     async getConversation(id) {
       return hot.conversation.get({ id }) ?? null;
     },
+    async dueSnoozes(now, limit) {
+      return db
+        .select()
+        .from(s.conversations)
+        .where(and(eq(s.conversations.status, 'snoozed'), lte(s.conversations.snoozedUntil, now)))
+        .orderBy(asc(s.conversations.snoozedUntil), asc(s.conversations.id))
+        .limit(limit)
+        .all();
+    },
     async conversationsOfContact(contactId) {
       return db.select().from(s.conversations).where(eq(s.conversations.contactId, contactId)).orderBy(asc(s.conversations.id)).all();
     },

@@ -21,10 +21,15 @@ async function setFields(c: ApplyContext, conv: ConversationRow, patch: Partial<
   return { result: { seq, acceptedAt: c.now, changed: true, prev }, object };
 }
 
+/** How long a snooze lasts when the client names no time. */
+export const DEFAULT_SNOOZE_MS = 60 * 60_000;
+
 export const conversationSetStatus: Applier<'conversation.setStatus'> = async (c, args) => {
   const conv = await visibleConversation(c, args.conversationId);
   if (!canTransition(conv.status, args.status)) throw new Rejection(HubErrorCode.invalidTransition, `Cannot go from ${conv.status} to ${args.status}`);
-  return setFields(c, conv, { status: args.status });
+  // A snooze ends by itself (hub/sync/snooze.ts); a time already past opens it at the next round.
+  const snoozedUntil = args.status === 'snoozed' ? (args.snoozeUntil ?? c.now + DEFAULT_SNOOZE_MS) : null;
+  return setFields(c, conv, { status: args.status, snoozedUntil });
 };
 
 export const conversationSetPriority: Applier<'conversation.setPriority'> = async (c, args) => {

@@ -218,7 +218,7 @@ export const en: Messages = {
     pending: 'Waiting on patient',
     priority: 'Priority',
     tags: 'Tags',
-    tagsPlaceholder: 'Add a tag and press Enter',
+    tagsPlaceholder: 'Add tag + Enter',
     queued: 'Queued; syncs when online',
   },
   composerMode: {
