@@ -59,6 +59,12 @@ describe('agent workspace', () => {
     await expect.poll(() => page.getByTestId('note').last().textContent()).toContain('已电话联系家属');
 
     await page.getByTestId('composer-mode-reply').click();
+    // A variable the replica cannot know stays marked in the text, and the hint names it in words.
+    await page.getByTestId('composer-input').fill('/改约');
+    await page.getByTestId('canned-item').first().waitFor();
+    await page.getByTestId('composer-input').press('Enter');
+    await expect.poll(() => page.getByTestId('composer-input').inputValue()).toContain('【appointment_time】');
+    await expect(page.getByTestId('composer-hint').textContent()).resolves.toContain('请补全：预约时间');
     await page.getByTestId('composer-input').fill('/低血');
     await page.getByTestId('canned-item').first().waitFor();
     await expectNoSeriousA11yViolations(page, 'composer with the canned-reply list open (zh-CN)');
@@ -108,13 +114,35 @@ describe('agent workspace', () => {
     await page.context().close();
   });
 
-  it('shows the patient context: masked identifiers, audited reveal, readings chart with thresholds', async () => {
+  it('shows the patient context: masked identifiers, audited reveal, readings chart with thresholds, past conversations on every channel', async () => {
+    // 王秀英 also wrote by SMS last month (a resolved conversation on another channel).
+    const earlier = Date.now() - 30 * 86_400_000;
+    ws.replica.sqlite
+      .prepare("INSERT INTO conversations (id, contact_id, channel, subject, status, priority, tags, unread_count, last_message_at, last_message_preview, created_at, updated_at) VALUES ('v-wang-sms-old', 'c-wang', 'sms', NULL, 'resolved', 'normal', '[]', 0, ?, '降压药吃完了，能续方吗？', ?, ?)")
+      .run(earlier, earlier, earlier);
+    ws.replica.sqlite
+      .prepare("INSERT INTO messages (id, conversation_id, direction, body, delivery_status, created_at) VALUES ('m-wang-sms-old', 'v-wang-sms-old', 'inbound', '降压药吃完了，能续方吗？', 'received', ?)")
+      .run(earlier);
     const { page, errors } = await openApp();
     await page.locator('[data-conversation-id="v-wang-bp"]').first().click();
     await page.getByTestId('tab-patient').click();
     const panel = page.getByTestId('patient-panel');
     await panel.waitFor();
     await expect(panel.getByTestId('patient-medicines').textContent()).resolves.toContain('二甲双胍');
+    await expect(panel.getByTestId('patient-conditions').textContent()).resolves.toBe('2型糖尿病高血压');
+    await expect(panel.getByTestId('patient-allergies').textContent()).resolves.toBe('青霉素');
+    expect(await panel.getByTestId('consent').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.consent))).toEqual(['granted', 'granted']);
+    // Preferred channel: WeChat, marked on that identity only.
+    expect(await panel.getByTestId('identity').filter({ has: page.getByTestId('preferred-channel') }).locator('[data-channel]').getAttribute('data-channel')).toBe('wechat');
+    // Past conversations across channels: this WeChat one (open, not a link) and the SMS one, which opens.
+    const past = panel.getByTestId('past-conversation');
+    expect(await past.evaluateAll((els) => els.map((e) => [(e as HTMLElement).dataset.conversationId, (e as HTMLButtonElement).disabled]))).toEqual(
+      expect.arrayContaining([
+        ['v-wang-bp', true],
+        ['v-wang-sms-old', false],
+      ]),
+    );
+    await expect(past.filter({ has: page.locator('[data-channel="sms"]') }).textContent()).resolves.toContain('已解决');
     // Located by channel, not by text: the text changes when revealed.
     const sms = panel.getByTestId('identity').filter({ has: page.locator('[data-channel="sms"]') });
     await expect(sms.getByTestId('identity-value').textContent()).resolves.toBe('138****0001');
@@ -126,6 +154,16 @@ describe('agent workspace', () => {
     await expect.poll(() => sms.getByTestId('identity-value').textContent()).toBe('+8613800000001');
     const audit = ws.replica.sqlite.prepare("SELECT action FROM audit WHERE action = 'identifier.reveal'").all();
     expect(audit.length).toBeGreaterThan(0);
+    await panel.locator('[data-testid=past-conversation][data-conversation-id="v-wang-sms-old"]').click();
+    await expect.poll(() => page.getByTestId('message').first().textContent()).toContain('降压药吃完了');
+    // The same panel in English.
+    await page.getByTestId('language-switch').selectOption('en');
+    await page.locator('[data-conversation-id="v-wang-bp"]').first().click();
+    await page.getByTestId('tab-patient').click();
+    await expect.poll(() => panel.getByTestId('past-conversation').filter({ has: page.locator('[data-channel="sms"]') }).textContent()).toContain('Resolved');
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'workspace-patient-en.png') });
+    await expectNoSeriousA11yViolations(page, 'patient panel (en)');
+    await ws.dispatch('session.setLanguage', { language: 'zh-CN' });
     expect(errors).toEqual([]);
     await page.context().close();
   });

@@ -1,6 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import type { SyncSnapshotValue } from '../../../shared/contract/sync';
 import { formatListTime } from '../lib/format';
+import { localizeError } from '../../../shared/i18n/errors';
+import type { Language } from '../../../shared/domain/types';
 
 /** Always visible: whether a reply has left the building, and how many are waiting. */
 export function ConnectionIndicator({ snap }: { snap: SyncSnapshotValue | null }) {
@@ -19,16 +21,24 @@ export function ConnectionIndicator({ snap }: { snap: SyncSnapshotValue | null }
       text = snap.queued ? t('net.offline', { count: snap.queued }) : t('net.offlineNone');
       break;
     case 'error':
-      text = t('net.error', { code: snap.error?.code ?? '?' });
+      text = t('net.error');
       break;
     default:
       text = t('net.signed_out');
   }
-  const title = snap.lastSyncAt ? t('net.lastSync', { time: formatListTime(snap.lastSyncAt, i18n.language) }) : undefined;
+  const last = snap.lastSyncAt ? t('net.lastSync', { time: formatListTime(snap.lastSyncAt, i18n.language) }) : undefined;
+  // What went wrong, in words (and its code for IT), on hover and for screen readers.
+  const problem = snap.status === 'error' && snap.error ? `${localizeError(snap.error.code, i18n.language as Language)} (${snap.error.code})` : undefined;
+  const title = [problem, last].filter(Boolean).join('\n') || undefined;
   return (
     <div className={`net net-${snap.status}`} data-testid="connection" data-status={snap.status} data-queued={snap.queued} title={title} role="status">
       <span className="net-dot" aria-hidden="true" />
       <span>{text}</span>
+      {problem ? (
+        <span className="sr-only" data-testid="connection-problem">
+          {problem}
+        </span>
+      ) : null}
       {snap.rejected ? (
         <span className="net-rejected" data-testid="rejected-count">
           {t('net.rejected', { count: snap.rejected })}

@@ -32,17 +32,22 @@ export function PatientPanel({ profile: p, onReveal, onOpenConversation, current
       </h3>
       <dl>
         <dt>{t('patient.conditions')}</dt>
-        <dd>{list(p.conditions)}</dd>
+        <dd data-testid="patient-conditions">{list(p.conditions)}</dd>
         <dt>{t('patient.medicines')}</dt>
         <dd data-testid="patient-medicines">{list(p.medicines, 'chip-med')}</dd>
         <dt>{t('patient.allergies')}</dt>
-        <dd>{list(p.allergies, 'chip-allergy')}</dd>
+        <dd data-testid="patient-allergies">{list(p.allergies, 'chip-allergy')}</dd>
         <dt>{t('patient.identities')}</dt>
         <dd>
           <ul className="identities">
             {p.identities.map((i) => (
               <li key={i.id} data-testid="identity">
                 <ChannelBadge channel={i.channel} />
+                {p.preferredChannel === i.channel ? (
+                  <span className="preferred-tag" data-testid="preferred-channel">
+                    {t('patient.preferred')}
+                  </span>
+                ) : null}
                 <code data-testid="identity-value">{revealed[i.id] ?? i.masked}</code>
                 {revealed[i.id] ? (
                   <span className="muted">{t('patient.revealed')}</span>
@@ -60,8 +65,9 @@ export function PatientPanel({ profile: p, onReveal, onOpenConversation, current
                     {t('patient.reveal')}
                   </button>
                 )}
-                <span className={`consent consent-${i.consent}`}>{t(`patient.consent_${i.consent}`)}</span>
-                {p.preferredChannel === i.channel ? <span className="muted">{t('patient.preferred')}</span> : null}
+                <span className={`consent consent-${i.consent}`} data-testid="consent" data-consent={i.consent}>
+                  {t(`patient.consent_${i.consent}`)}
+                </span>
               </li>
             ))}
           </ul>
@@ -78,7 +84,7 @@ export function PatientPanel({ profile: p, onReveal, onOpenConversation, current
       <ul className="past">
         {p.conversations.map((c) => (
           <li key={c.id}>
-            <button type="button" className="link-button" disabled={c.id === currentConversationId} onClick={() => onOpenConversation(c.id)}>
+            <button type="button" className="link-button" data-testid="past-conversation" data-conversation-id={c.id} disabled={c.id === currentConversationId} onClick={() => onOpenConversation(c.id)}>
               <ChannelBadge channel={c.channel} /> {c.subject ?? t(`channel.${c.channel}`)} · {t(`status.${c.status}`)} · {formatListTime(c.lastMessageAt, i18n.language)}
             </button>
           </li>

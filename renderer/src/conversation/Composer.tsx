@@ -9,6 +9,11 @@ import { AttachButton, AttachError, StagedChips } from './Attachments';
 import { NOTE_MODE, useStagedAttachments } from './useStagedAttachments';
 import { CANNED_TRIGGER, matchesShortcut } from '../app/shortcuts';
 
+/** Canned-reply variables with a name in both languages (others show as written). */
+const CANNED_VAR_NAMES = ['patient_name', 'agent_name', 'appointment_time'] as const;
+type CannedVar = (typeof CANNED_VAR_NAMES)[number];
+const CANNED_VARS: ReadonlySet<string> = new Set(CANNED_VAR_NAMES);
+
 export type ComposerMode = 'reply' | 'note';
 
 /** What the workspace's keyboard shortcuts do to the composer (see app/shortcuts.ts). */
@@ -253,7 +258,7 @@ export function Composer({ conversationId, channel, attachments, loadDraft, save
             : blocking.length
               ? t('knowledge.blocked', { rules: explain(blocking) })
               : missing.length
-                ? t('composerMode.cannedMissing', { vars: missing.join('、') })
+                ? t('composerMode.cannedMissing', { vars: missing.map((v) => (CANNED_VARS.has(v) ? t(`composerMode.cannedVar.${v as CannedVar}`) : v)).join(i18n.language === 'en' ? ', ' : '、') })
                 : warnings.length
                   ? t('knowledge.warned', { rules: explain(warnings) })
                   : mode === 'reply'
