@@ -43,6 +43,24 @@ describe('agent workspace', () => {
     expect(await page.getByTestId('inbox-row').evaluateAll((els) => els.every((e) => e.textContent?.includes('演示坐席')))).toBe(true);
     await page.getByTestId('view-urgent').click();
     await expect.poll(() => rowIds(page)).toEqual(expect.arrayContaining(['v-chen-glucose', 'v-zhao-fever']));
+    // Only urgent ones.
+    const urgent = (ws.replica.sqlite.prepare("SELECT id FROM conversations WHERE priority = 'urgent' ORDER BY id").all() as { id: string }[]).map((r) => r.id);
+    expect([...(await rowIds(page))].sort()).toEqual(urgent);
+    // SLA timers: time left, or overdue in red, as the replica's due times say.
+    await page.getByTestId('view-all').click();
+    await expect.poll(async () => (await rowIds(page)).length).toBe(12);
+    const due = ws.replica.sqlite.prepare("SELECT id, sla_due_at AS at FROM conversations WHERE status != 'resolved' AND sla_due_at IS NOT NULL").all() as { id: string; at: number }[];
+    expect(due.some((d) => d.at < Date.now()) && due.some((d) => d.at > Date.now() + 60_000)).toBe(true);
+    for (const d of due) {
+      const sla = page.locator(`[data-testid=inbox-row][data-conversation-id="${d.id}"] [data-testid=sla]`);
+      if (d.at < Date.now()) {
+        expect(await sla.getAttribute('class')).toContain('sla-over');
+        await expect(sla.textContent()).resolves.toContain('已超时');
+      } else if (d.at > Date.now() + 60_000) {
+        expect(await sla.getAttribute('class')).not.toContain('sla-over');
+        await expect(sla.textContent()).resolves.toContain('内回复');
+      }
+    }
     expect(errors).toEqual([]);
     await page.context().close();
   });
