@@ -61,6 +61,12 @@ describe('agent workspace', () => {
         await expect(sla.textContent()).resolves.toContain('内回复');
       }
     }
+    // A phone conversation: the PBX's call record and the agent's call-back note in one timeline.
+    await page.locator('[data-testid=inbox-row][data-conversation-id="v-li-call"]').click();
+    const call = page.getByTestId('message');
+    await expect.poll(() => call.first().textContent()).toContain('未接来电');
+    expect(await call.first().getAttribute('data-direction')).toBe('inbound');
+    await expect(call.nth(1).textContent()).resolves.toContain('已回拨');
     expect(errors).toEqual([]);
     await page.context().close();
   });
