@@ -40,6 +40,12 @@ describe('workstation UI in real Chromium over an encrypted replica', () => {
     // Every channel of the demo clinic is on one list.
     const channels = await page.locator('[data-testid=inbox-row] [data-channel]').evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('data-channel')))].sort());
     expect(channels).toEqual(['device', 'email', 'phone', 'sms', 'webchat', 'wechat', 'wecom']);
+    // Each with its icon (drawn, not a font glyph) beside its name; one icon per channel.
+    const icons = await page.locator('[data-testid=inbox-row] [data-channel]').evaluateAll((els) =>
+      els.map((e) => ({ channel: e.getAttribute('data-channel'), icon: e.querySelector('svg.channel-icon')?.innerHTML ?? '', box: e.querySelector('svg')?.getBoundingClientRect().width ?? 0 })),
+    );
+    expect(icons.every((i) => i.icon.length > 0 && i.box >= 10)).toBe(true);
+    expect(new Set(icons.map((i) => i.icon)).size).toBe(new Set(icons.map((i) => i.channel)).size);
     await expect.poll(() => page.getByTestId('knowledge-panel').textContent()).toContain('暂无建议');
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'inbox-zh-CN.png') });
     await expectNoSeriousA11yViolations(page, 'inbox (zh-CN)');

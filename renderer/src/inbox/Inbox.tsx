@@ -7,6 +7,7 @@ import type { Channel, ConversationStatus } from '../../../shared/domain/types';
 import { channels, conversationStatuses } from '../lib/domain';
 import { formatListTime } from '../lib/format';
 import { formatDuration, useNow } from '../lib/useNow';
+import { ChannelMark } from './ChannelBadge';
 
 export type InboxView = 'all' | 'mine' | 'team' | 'unassigned' | 'urgent';
 
@@ -247,10 +248,7 @@ const InboxRow = memo(function InboxRow({ c, top, selected, now, language, label
       }}
     >
       <div className="row-top">
-        {/* ChannelBadge's markup, with its words from `labels`. */}
-        <span className={`channel-badge channel-${c.channel}`} title={labels.channel[c.channel]} data-channel={c.channel}>
-          {labels.channelShort[c.channel]}
-        </span>
+        <ChannelMark channel={c.channel} name={labels.channel[c.channel]} short={labels.channelShort[c.channel]} />
         <span className="row-name">{c.contactName}</span>
         {c.priority === 'urgent' || c.priority === 'high' ? (
           <span className={`priority-tag priority-tag-${c.priority}`} data-testid="priority-tag">
