@@ -224,6 +224,11 @@ describe('attachments in the composer and the timeline', () => {
     }
     await page.getByTestId('composer').screenshot({ path: join(SCREENSHOT_DIR, 'attachments-unsupported-zh-CN.png') });
     await expectNoSeriousA11yViolations(page, 'composer with the paperclip disabled (zh-CN)');
+    await page.getByTestId('language-switch').selectOption('en');
+    await expect.poll(() => page.getByTestId('attach-unsupported').textContent()).toMatch(/cannot carry files/i);
+    await page.getByTestId('composer').screenshot({ path: join(SCREENSHOT_DIR, 'attachments-unsupported-en.png') });
+    await expectNoSeriousA11yViolations(page, 'composer with the paperclip disabled (en)');
+    await page.getByTestId('language-switch').selectOption('zh-CN');
     // A file dropped or pasted anyway is refused in words, not silently.
     await page.getByTestId('attach-input').setInputFiles([png('x.png')]);
     await expect.poll(() => page.getByTestId('attach-error').getAttribute('data-code')).toBe('attachments.channel_unsupported');
@@ -345,6 +350,10 @@ describe('attachments in the composer and the timeline', () => {
     expect(await figure.locator('img').count()).toBe(0);
     await figure.locator('xpath=ancestor::li[1]').screenshot({ path: join(SCREENSHOT_DIR, 'attachments-offline-zh-CN.png') });
     await expectNoSeriousA11yViolations(page, 'timeline with a file that cannot be fetched offline (zh-CN)');
+    await page.getByTestId('language-switch').selectOption('en');
+    await expect.poll(() => figure.getByTestId('attachment-error').textContent()).not.toContain('网络已断开');
+    await figure.locator('xpath=ancestor::li[1]').screenshot({ path: join(SCREENSHOT_DIR, 'attachments-offline-en.png') });
+    await page.getByTestId('language-switch').selectOption('zh-CN');
     expect(errors).toEqual([]);
     await page.context().close();
   });

@@ -54,6 +54,12 @@ describe('knowledge-card sidebar', () => {
     expect(await card.getAttribute('data-source')).toMatch(/^interaction:/);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'knowledge-interaction-zh-CN.png') });
     await expectNoSeriousA11yViolations(page, 'knowledge panel with an interaction card (zh-CN)');
+    // The same card in English.
+    await page.getByTestId('language-switch').selectOption('en');
+    await expect.poll(() => page.locator('[data-testid=knowledge-card][data-kind=interaction]').first().textContent(), { timeout: 10_000 }).toMatch(/Warfarin \+ NSAIDs/);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'knowledge-interaction-en.png') });
+    await expectNoSeriousA11yViolations(page, 'knowledge panel with an interaction card (en)');
+    await ws.dispatch('session.setLanguage', { language: 'zh-CN' });
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -66,6 +72,13 @@ describe('knowledge-card sidebar', () => {
     expect(await red.getByTestId('card-dismiss').count()).toBe(0);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'knowledge-redflag-zh-CN.png') });
     await expectNoSeriousA11yViolations(page, 'knowledge panel with a red flag first (zh-CN)');
+    await page.getByTestId('language-switch').selectOption('en');
+    // The cards follow the language too (the engine runs again for it).
+    await expect.poll(() => page.locator('[data-testid=knowledge-card][data-kind=red_flag]').first().textContent(), { timeout: 10_000 }).toMatch(/hypoglycaemia/i);
+    expect((await kinds(page))[0]).toBe('red_flag');
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'knowledge-redflag-en.png') });
+    await expectNoSeriousA11yViolations(page, 'knowledge panel with a red flag first (en)');
+    await ws.dispatch('session.setLanguage', { language: 'zh-CN' });
     await page.close();
   });
 

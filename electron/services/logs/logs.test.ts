@@ -91,7 +91,7 @@ describe('workstation logger', () => {
 });
 
 describe('sync transitions in the log', () => {
-  it('logs status changes and new rejections once each, and stops by itself when the replica is gone', async () => {
+  it('logs status changes between settled states and new rejections once each, and stops by itself when the replica is gone', async () => {
     type Snap = { status: string; queued: number; rejected: number; error: { code: string; message: string } | null };
     let snap: Snap = { status: 'online', queued: 0, rejected: 0, error: null };
     let closed = false;
@@ -104,6 +104,13 @@ describe('sync transitions in the log', () => {
     };
     const stop = watchSync(fake, (level, msg, extra) => entries.push([level, msg, extra]), 5);
     const tick = () => new Promise((r) => setTimeout(r, 20));
+    await tick();
+    // A retry passes through 'syncing' on its way back to 'offline' (sampled mid-retry): not logged.
+    snap = { status: 'syncing', queued: 2, rejected: 0, error: { code: 'hub.unreachable', message: 'socket closed' } };
+    await tick();
+    snap = { status: 'offline', queued: 2, rejected: 0, error: { code: 'hub.unreachable', message: 'connect ECONNREFUSED' } };
+    await tick();
+    snap = { status: 'syncing', queued: 2, rejected: 0, error: { code: 'hub.unreachable', message: 'connect ECONNREFUSED' } };
     await tick();
     snap = { status: 'offline', queued: 2, rejected: 0, error: { code: 'hub.unreachable', message: 'connect ECONNREFUSED' } };
     await tick();
