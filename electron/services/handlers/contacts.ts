@@ -58,7 +58,7 @@ export function contactsHandlers(ctx: ServiceContext): Handlers<Contract>['conta
           db.insert(audit)
             .values({ at: now, actor: ctx.session.user.id, action: 'identifier.reveal', objectType: 'contact_identity', objectId: identityId, detail: { contactId: identity.contactId, channel: identity.channel, ...(reason ? { reason } : {}) } })
             .run();
-          enqueueMutation(db, { id: ulid(), type: 'contact.revealIdentifier', args: { identityId, ...(reason?.trim() ? { reason: reason.trim() } : {}) }, at: now });
+          if (ctx.hubUrl) enqueueMutation(db, { id: ulid(), type: 'contact.revealIdentifier', args: { identityId, ...(reason?.trim() ? { reason: reason.trim() } : {}) }, at: now });
         })
         .immediate();
       return { identityId, value: identity.externalId };

@@ -108,7 +108,8 @@ export function conversationsHandlers(ctx: ServiceContext): Handlers<Contract>['
           const conv = requireConversation(id);
           if (conv.unreadCount === 0) return;
           db.update(conversations).set({ unreadCount: 0 }).where(eq(conversations.id, id)).run();
-          enqueueMutation(db, { id: ulid(), type: 'conversation.markRead', args: { conversationId: id }, at: ctx.now() });
+          // A background record: the demo clinic (no hub) never syncs, its outbox would only grow.
+          if (ctx.hubUrl) enqueueMutation(db, { id: ulid(), type: 'conversation.markRead', args: { conversationId: id }, at: ctx.now() });
         })
         .immediate();
       return { id, unreadCount: 0 as const };

@@ -154,6 +154,8 @@ describe('workspace handlers', () => {
     const audit = ws.replica.sqlite.prepare('SELECT actor, action, object_id AS objectId FROM audit ORDER BY id DESC LIMIT 1').get();
     expect(audit).toEqual({ actor: 'u-demo-agent', action: 'identifier.reveal', objectId: sms.id });
     expect((ws.replica.sqlite.prepare('SELECT count(*) AS n FROM audit').get() as { n: number }).n).toBe(before + 1);
+    // No hub in the demo clinic: the audit copy for the hub is not queued (with a hub: tests/integration/sync.test.ts).
+    expect(ws.replica.sqlite.prepare("SELECT count(*) AS n FROM outbox WHERE kind = 'contact.revealIdentifier'").get()).toEqual({ n: 0 });
   });
 
   it('fills canned replies for this patient and reports variables it cannot fill', async () => {
