@@ -10,6 +10,7 @@ import type { SurveyRecordRow } from '../store/qa';
 import { QaError, QaErrorCode } from './errors';
 import { QA_META } from './service';
 import { parseSurveyScore, SURVEY_CONTENT_TYPE, SURVEY_SCALES } from './survey-wording';
+import { startPeriodic, type Periodic } from '../app/periodic';
 
 export { SURVEY_SCALES } from './survey-wording';
 
@@ -160,12 +161,8 @@ export async function runSurveyTick(ctx: HubContext, sender: SurveySender): Prom
   return out;
 }
 
-export interface SurveyScheduler {
-  /** One tick now (ticks never overlap: a tick asked for while one runs answers that one). */
-  tick(): Promise<TickOutcome>;
-  /** Stops the timer and waits for a tick in flight. Idempotent. */
-  stop(): Promise<void>;
-}
+/** One tick now with `tick()` (ticks never overlap: a tick asked for while one runs answers that one). */
+export type SurveyScheduler = Periodic<TickOutcome>;
 
 /**
  * Runs `runSurveyTick` every `intervalMs` (default 60 s). Started by createHub
@@ -173,32 +170,13 @@ export interface SurveyScheduler {
  * channels on shutdown. The timer is unref'd: it never keeps a process alive.
  */
 export function startSurveyScheduler(ctx: HubContext, sender: SurveySender, opts: { intervalMs?: number } = {}): SurveyScheduler {
-  let running: Promise<TickOutcome> | null = null;
-  let stopped = false;
-  const tick = () => {
-    running ??= runSurveyTick(ctx, sender).finally(() => {
-      running = null;
-    });
-    return running;
-  };
-  const timer = setInterval(() => {
-    if (stopped) return;
-    tick().then(
-      (out) => {
-        if (out.sent || out.failed || out.pending) ctx.log.info({ surveys: out }, 'survey tick');
-      },
-      (e: unknown) => ctx.log.warn({ err: e }, 'survey tick failed'),
-    );
-  }, opts.intervalMs ?? 60_000);
-  timer.unref();
-  return {
-    tick,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running?.catch(() => undefined);
+  return startPeriodic(() => runSurveyTick(ctx, sender), {
+    intervalMs: opts.intervalMs ?? 60_000,
+    onResult: (out) => {
+      if (out.sent || out.failed || out.pending) ctx.log.info({ surveys: out }, 'survey tick');
     },
-  };
+    onError: (e) => ctx.log.warn({ err: e }, 'survey tick failed'),
+  });
 }
 
 /**

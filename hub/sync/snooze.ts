@@ -1,5 +1,6 @@
 import { appendAudits } from '../audit/audit';
 import type { HubContext } from '../app/context';
+import { startPeriodic, type Periodic } from '../app/periodic';
 import { putConversation } from './changes';
 
 /** At most this many snoozes are woken per round (one write transaction). */
@@ -33,40 +34,17 @@ export async function wakeSnoozed(ctx: HubContext): Promise<number> {
   }
 }
 
-export interface SnoozeWaker {
-  /** One round now (tests, and the first round at start). */
-  tick(): Promise<number>;
-  stop(): Promise<void>;
-}
+/** `tick()` runs one round now (tests, and the first round at start). */
+export type SnoozeWaker = Periodic<number>;
 
 /** Wakes due snoozes every `intervalMs` (default 15 s), and once at start (after a hub restart). */
 export function startSnoozeWaker(ctx: HubContext, opts: { intervalMs?: number } = {}): SnoozeWaker {
-  let running: Promise<number> | null = null;
-  let stopped = false;
-  const tick = () => {
-    running ??= wakeSnoozed(ctx).finally(() => {
-      running = null;
-    });
-    return running;
-  };
-  const round = () => {
-    if (stopped) return;
-    tick().then(
-      (n) => {
-        if (n) ctx.log.info({ woken: n }, 'snoozed conversations opened');
-      },
-      (e: unknown) => ctx.log.warn({ err: e }, 'snooze round failed'),
-    );
-  };
-  const timer = setInterval(round, opts.intervalMs ?? 15_000);
-  timer.unref();
-  round();
-  return {
-    tick,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running?.catch(() => undefined);
+  return startPeriodic(() => wakeSnoozed(ctx), {
+    intervalMs: opts.intervalMs ?? 15_000,
+    runAtStart: true,
+    onResult: (n) => {
+      if (n) ctx.log.info({ woken: n }, 'snoozed conversations opened');
     },
-  };
+    onError: (e) => ctx.log.warn({ err: e }, 'snooze round failed'),
+  });
 }

@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createWorkstation, type Workstation } from '../../electron/services/workstation';
-import { createStaticKeyStore } from '../../electron/services/replica/keystore';
+import type { Workstation } from '../../electron/services/workstation';
 import { freePort, HubProcess } from '../fault/processes';
 import { tempDir } from '../support/tmp';
-import { expectNoSeriousA11yViolations, installBridge, launchBrowser, SCREENSHOT_DIR, startRendererServer, watchErrors } from './harness';
+import { expectNoSeriousA11yViolations, hubWorkstation, installBridge, launchBrowser, SCREENSHOT_DIR, signInAsAgent, startRendererServer, watchErrors } from './harness';
 
 /**
  * Issue #5's "done when", end to end through the UI: a new agent signs in against the hub
@@ -55,14 +53,7 @@ describe('an agent shift against a real hub process and a real patient channel',
     writeFileSync(join(hubDir.dir, 'hub.json'), JSON.stringify({ channels: { webchat: { teamId: 't-outpatient' } }, routing: { agents: { 'u-agent': { capacity: 50 } } } }));
     hub = new HubProcess(hubDir.dir, await freePort());
     await hub.start(true);
-    ws = await createWorkstation({
-      dataDir: wsDir.dir,
-      keyStore: createStaticKeyStore(randomBytes(32), true),
-      appVersion: 'e2e',
-      hubUrl: `http://127.0.0.1:${hub.port}`,
-      sync: { pollMs: 300 },
-      demoAccounts: [{ username: 'agent', password: 'agent-demo', role: 'agent', displayName: '客服 小林' }],
-    });
+    ws = await hubWorkstation(wsDir.dir, `http://127.0.0.1:${hub.port}`);
     server = await startRendererServer();
     browser = await launchBrowser();
     agent = await browser.newPage({ viewport: { width: 1366, height: 820 }, locale: 'zh-CN' });
@@ -91,9 +82,7 @@ describe('an agent shift against a real hub process and a real patient channel',
     await expectNoSeriousA11yViolations(agent, 'sign-in screen (en)');
     await ws.dispatch('session.setLanguage', { language: 'zh-CN' });
     await agent.reload();
-    await agent.getByTestId('login-username').fill('agent');
-    await agent.getByTestId('login-password').fill('agent-demo');
-    await agent.getByTestId('login-submit').click();
+    await signInAsAgent(agent);
     await expect.poll(() => agent.getByTestId('connection').getAttribute('data-status'), { timeout: 20_000 }).toBe('online');
 
     // A patient opens the web chat on the hospital site and asks a question.

@@ -128,6 +128,28 @@ export async function startDemoApp(prefix: string): Promise<{
   };
 }
 
+/**
+ * A workstation pointed at a hub (its own encrypted replica in `dataDir`), with the demo
+ * agent offered on its sign-in screen.
+ */
+export function hubWorkstation(dataDir: string, hubUrl: string, sync: { pollMs: number; pullLimit?: number } = { pollMs: 300 }): Promise<Workstation> {
+  return createWorkstation({
+    dataDir,
+    keyStore: createStaticKeyStore(randomBytes(32), true),
+    appVersion: 'e2e',
+    hubUrl,
+    sync,
+    demoAccounts: [{ username: 'agent', password: 'agent-demo', role: 'agent', displayName: '客服 小林' }],
+  });
+}
+
+/** Types the demo agent's credentials on the sign-in screen and submits them. */
+export async function signInAsAgent(page: Page): Promise<void> {
+  await page.getByTestId('login-username').fill('agent');
+  await page.getByTestId('login-password').fill('agent-demo');
+  await page.getByTestId('login-submit').click();
+}
+
 // ---- accessibility (axe-core) ------------------------------------------------------
 
 /** axe-core's browser bundle, read once from node_modules. */

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { createHub, type Hub } from '../../hub/app/create-hub';
-import { createWorkstation, type Workstation } from '../../electron/services/workstation';
-import { createStaticKeyStore } from '../../electron/services/replica/keystore';
+import type { Workstation } from '../../electron/services/workstation';
 import { tempDir } from '../support/tmp';
-import { expectNoSeriousA11yViolations, installBridge, launchBrowser, SCREENSHOT_DIR, startRendererServer, watchErrors } from './harness';
+import { expectNoSeriousA11yViolations, hubWorkstation, installBridge, launchBrowser, SCREENSHOT_DIR, startRendererServer, watchErrors } from './harness';
 import { join } from 'node:path';
 
 /** The workspace against a real hub: sign-in, sync, and network honesty when the hub goes away. */
@@ -19,14 +17,7 @@ describe('workspace with a hub', () => {
 
   beforeAll(async () => {
     hub = await createHub({ dataDir: hubDir.dir, port: 0, demo: true, logger: false });
-    ws = await createWorkstation({
-      dataDir: wsDir.dir,
-      keyStore: createStaticKeyStore(randomBytes(32), true),
-      appVersion: 'e2e',
-      hubUrl: hub.url,
-      sync: { pollMs: 500 },
-      demoAccounts: [{ username: 'agent', password: 'agent-demo', role: 'agent', displayName: '客服 小林' }],
-    });
+    ws = await hubWorkstation(wsDir.dir, hub.url, { pollMs: 500 });
     server = await startRendererServer();
     browser = await launchBrowser();
   });

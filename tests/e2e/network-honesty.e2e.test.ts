@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createHub, type Hub } from '../../hub/app/create-hub';
 import { ingestInbound } from '../../hub/sync/ingest';
-import { createWorkstation, type Workstation } from '../../electron/services/workstation';
-import { createStaticKeyStore } from '../../electron/services/replica/keystore';
+import type { Workstation } from '../../electron/services/workstation';
 import { FaultProxy } from '../fault/proxy';
 import { tempDir } from '../support/tmp';
-import { expectNoSeriousA11yViolations, installBridge, launchBrowser, SCREENSHOT_DIR, startRendererServer, watchErrors } from './harness';
+import { expectNoSeriousA11yViolations, hubWorkstation, installBridge, launchBrowser, SCREENSHOT_DIR, signInAsAgent, startRendererServer, watchErrors } from './harness';
 
 /**
  * The connection indicator tells the truth in every state: the first sync's progress
@@ -45,14 +43,7 @@ describe('network honesty: first-sync progress, a broken proxy in words, recover
     });
     await new Promise<void>((r) => badGateway.listen(0, '127.0.0.1', () => r()));
     badGatewayPort = (badGateway.address() as { port: number }).port;
-    ws = await createWorkstation({
-      dataDir: wsDir.dir,
-      keyStore: createStaticKeyStore(randomBytes(32), true),
-      appVersion: 'e2e',
-      hubUrl: `http://127.0.0.1:${proxy.port}`,
-      sync: { pollMs: 300, pullLimit: 250 },
-      demoAccounts: [{ username: 'agent', password: 'agent-demo', role: 'agent', displayName: '客服 小林' }],
-    });
+    ws = await hubWorkstation(wsDir.dir, `http://127.0.0.1:${proxy.port}`, { pollMs: 300, pullLimit: 250 });
     server = await startRendererServer();
     browser = await launchBrowser();
   });
@@ -72,11 +63,9 @@ describe('network honesty: first-sync progress, a broken proxy in words, recover
     const errors = watchErrors(page);
     await installBridge(page, ws.dispatch);
     await page.goto(server.url);
-    await page.getByTestId('login-username').fill('agent');
-    await page.getByTestId('login-password').fill('agent-demo');
     // A slow network: every chunk each way waits 120 ms.
     proxy.setDelay(120);
-    await page.getByTestId('login-submit').click();
+    await signInAsAgent(page);
 
     const progress = page.getByTestId('initial-sync');
     await progress.waitFor({ timeout: 20_000 });

@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createHub, type Hub } from '../../hub/app/create-hub';
 import { ingestContact, ingestConversation, ingestInbound } from '../../hub/sync/ingest';
-import { createWorkstation, type Workstation } from '../../electron/services/workstation';
-import { createStaticKeyStore } from '../../electron/services/replica/keystore';
+import type { Workstation } from '../../electron/services/workstation';
 import type { Priority } from '../../shared/domain/types';
 import { tempDir } from '../support/tmp';
-import { installBridge, launchBrowser, startRendererServer, watchErrors } from './harness';
+import { hubWorkstation, installBridge, launchBrowser, signInAsAgent, startRendererServer, watchErrors } from './harness';
 
 type Shown = { title: string; body: string; tag: string; requireInteraction: boolean };
 
@@ -51,14 +49,7 @@ describe('desktop notifications: urgent arrivals, only when the window is in the
 
   beforeAll(async () => {
     hub = await createHub({ dataDir: hubDir.dir, port: 0, demo: true, logger: false });
-    ws = await createWorkstation({
-      dataDir: wsDir.dir,
-      keyStore: createStaticKeyStore(randomBytes(32), true),
-      appVersion: 'e2e',
-      hubUrl: hub.url,
-      sync: { pollMs: 300 },
-      demoAccounts: [{ username: 'agent', password: 'agent-demo', role: 'agent', displayName: '客服 小林' }],
-    });
+    ws = await hubWorkstation(wsDir.dir, hub.url);
     server = await startRendererServer();
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1366, height: 820 }, locale: 'zh-CN', permissions: ['notifications'] });
@@ -81,9 +72,7 @@ describe('desktop notifications: urgent arrivals, only when the window is in the
     page = await context.newPage();
     await installBridge(page, ws.dispatch);
     await page.goto(server.url);
-    await page.getByTestId('login-username').fill('agent');
-    await page.getByTestId('login-password').fill('agent-demo');
-    await page.getByTestId('login-submit').click();
+    await signInAsAgent(page);
     await page.locator('[data-testid=connection][data-status=online]').waitFor({ timeout: 20_000 });
   });
   afterAll(async () => {

@@ -36,6 +36,33 @@ describe('sync client ↔ hub', () => {
 
   const settle = (ws: Workstation) => settleSync(ws);
 
+  /**
+   * A fresh demo hub (closed after the test) and the agent's workstation, signed in and
+   * synced. `restart()` brings the hub back on the same port and data directory.
+   */
+  async function agentAtFreshHub() {
+    const h = tempDir('lantern-hub-');
+    let current = await hubAt(h.dir);
+    const port = current.port;
+    cleanups.push(async () => {
+      await current.close();
+      h.cleanup();
+    });
+    const { ws, client } = await station(current.url);
+    await client.sync.login({ username: 'agent', password: 'agent-demo' });
+    await settle(ws);
+    return {
+      hub: current,
+      ws,
+      client,
+      port,
+      async restart() {
+        current = await hubAt(h.dir, port);
+        return current;
+      },
+    };
+  }
+
   const ids = (r: { ok: boolean; value?: unknown }) => ((r as { value: { items: { id: string }[] } }).value.items.map((i) => i.id) ?? []).sort();
 
   it('signs in and pulls only what the user may see', async () => {
@@ -57,15 +84,7 @@ describe('sync client ↔ hub', () => {
   });
 
   it('pushes a reply exactly once, shows refusals with their reason, and rolls back a refused change', async () => {
-    const h = tempDir('lantern-hub-');
-    const hub = await hubAt(h.dir);
-    cleanups.push(async () => {
-      await hub.close();
-      h.cleanup();
-    });
-    const { ws, client } = await station(hub.url);
-    await client.sync.login({ username: 'agent', password: 'agent-demo' });
-    await settle(ws);
+    const { hub, ws, client } = await agentAtFreshHub();
     ws.sync!.stop(); // queue offline, then send together
     const reply = await client.messages.queueReply({ conversationId: 'v-zhang-appt', body: '已为您改约到周五上午' });
     if (!reply.ok) throw new Error(reply.error.code);
@@ -92,16 +111,9 @@ describe('sync client ↔ hub', () => {
   });
 
   it('keeps working offline, shows what is queued, and converges after the hub restarts', async () => {
-    const h = tempDir('lantern-hub-');
-    let hub = await hubAt(h.dir);
-    const port = hub.port;
-    cleanups.push(async () => {
-      await hub.close();
-      h.cleanup();
-    });
-    const { ws, client } = await station(hub.url);
-    await client.sync.login({ username: 'agent', password: 'agent-demo' });
-    await settle(ws);
+    const fresh = await agentAtFreshHub();
+    let hub = fresh.hub;
+    const { ws, client } = fresh;
     await hub.close();
     const r = await client.messages.queueReply({ conversationId: 'v-zhao-fever', body: '请尽快到儿科急诊' });
     expect(r.ok).toBe(true);
@@ -111,24 +123,17 @@ describe('sync client ↔ hub', () => {
     expect(await client.sync.status()).toMatchObject({ ok: true, value: { status: 'offline', queued: 2 } });
     // Reading and searching still work offline.
     expect(ids(await client.conversations.list({ filter: { query: '急诊' } }))).toContain('v-zhao-fever');
-    hub = await hubAt(h.dir, port);
+    hub = await fresh.restart();
     await settle(ws);
     expect(await client.sync.status()).toMatchObject({ ok: true, value: { status: 'online', queued: 0, rejected: 0 } });
   });
 
   it('a reply that never reached the hub can be cancelled offline; one whose push may have arrived cannot, and is delivered once', async () => {
-    const h = tempDir('lantern-hub-');
-    let hub = await hubAt(h.dir);
-    const port = hub.port;
+    const fresh = await agentAtFreshHub();
+    let hub = fresh.hub;
+    const { ws, client, port } = fresh;
     let blackHole: Server | null = null;
-    cleanups.push(async () => {
-      blackHole?.close();
-      await hub.close();
-      h.cleanup();
-    });
-    const { ws, client } = await station(hub.url);
-    await client.sync.login({ username: 'agent', password: 'agent-demo' });
-    await settle(ws);
+    cleanups.push(() => void blackHole?.close());
     const outboxState = (messageId: string) =>
       (ws.replica.sqlite.prepare("SELECT state FROM outbox WHERE kind = 'message.send' AND json_extract(payload, '$.messageId') = ?").get(messageId) as { state: string } | undefined)?.state;
     await hub.close();
@@ -159,7 +164,7 @@ describe('sync client ↔ hub', () => {
     expect(outboxState(maybe.value.id)).toBe('sending');
     expect(await client.messages.cancelQueued({ id: maybe.value.id })).toMatchObject({ ok: false, error: { code: 'messages.already_sending' } });
 
-    hub = await hubAt(h.dir, port);
+    hub = await fresh.restart();
     await settle(ws);
     const atHub = await hub.store.read(async (r) => (await r.messagesOf('v-zhao-fever')).map((m) => m.body));
     expect(atHub.filter((b) => b === '请尽快到儿科急诊')).toHaveLength(1);
@@ -167,15 +172,7 @@ describe('sync client ↔ hub', () => {
   });
 
   it('builds the offline search index after the initial sync, in the background, also with the hub gone', async () => {
-    const h = tempDir('lantern-hub-');
-    const hub = await hubAt(h.dir);
-    cleanups.push(async () => {
-      await hub.close();
-      h.cleanup();
-    });
-    const { ws, client } = await station(hub.url);
-    await client.sync.login({ username: 'agent', password: 'agent-demo' });
-    await settle(ws);
+    const { hub, ws, client } = await agentAtFreshHub();
     // The download stored the messages without indexing them; a backfill is due.
     const messages = (ws.replica.sqlite.prepare("SELECT count(*) AS n FROM messages WHERE recalled_at IS NULL").get() as { n: number }).n;
     expect(messages).toBeGreaterThan(5);
@@ -196,15 +193,7 @@ describe('sync client ↔ hub', () => {
   });
 
   it('receives a patient message by poke, and drops a conversation reassigned away (scope revoke)', async () => {
-    const h = tempDir('lantern-hub-');
-    const hub = await hubAt(h.dir);
-    cleanups.push(async () => {
-      await hub.close();
-      h.cleanup();
-    });
-    const { ws, client } = await station(hub.url);
-    await client.sync.login({ username: 'agent', password: 'agent-demo' });
-    await settle(ws);
+    const { hub, ws, client } = await agentAtFreshHub();
     await client.sync.status(); // clear the initial arrivals
     await hub.write((tx) => ingestInbound(tx, { conversationId: 'v-zhao-fever', messageId: 'in-1', body: '还是39度，要不要去医院', authorName: '赵磊家长', at: Date.now() }, { at: Date.now() }));
     // No kick: the WebSocket poke (or the poll) brings it.
@@ -222,15 +211,7 @@ describe('sync client ↔ hub', () => {
   });
 
   it('reading a conversation clears its unread count at the hub too, for colleagues and after the next pull', async () => {
-    const h = tempDir('lantern-hub-');
-    const hub = await hubAt(h.dir);
-    cleanups.push(async () => {
-      await hub.close();
-      h.cleanup();
-    });
-    const { ws, client } = await station(hub.url);
-    await client.sync.login({ username: 'agent', password: 'agent-demo' });
-    await settle(ws);
+    const { hub, ws, client } = await agentAtFreshHub();
     await hub.write((tx) => ingestInbound(tx, { conversationId: 'v-zhao-fever', messageId: 'in-read-1', body: '孩子退烧了吗？', authorName: '赵磊家长', at: Date.now() }, { at: Date.now() }));
     await expect.poll(async () => ((await client.conversations.get({ id: 'v-zhao-fever' })) as { value: { unreadCount: number } }).value.unreadCount, { timeout: 5000 }).toBeGreaterThan(0);
     const before = ws.sync!.snapshot();
@@ -253,20 +234,13 @@ describe('sync client ↔ hub', () => {
   });
 
   it('revealing a masked identifier is recorded locally at once and in the hub audit chain when it syncs (also after offline)', async () => {
-    const h = tempDir('lantern-hub-');
-    let hub = await hubAt(h.dir);
-    const port = hub.port;
-    cleanups.push(async () => {
-      await hub.close();
-      h.cleanup();
-    });
-    const { ws, client } = await station(hub.url);
-    await client.sync.login({ username: 'agent', password: 'agent-demo' });
-    await settle(ws);
+    const fresh = await agentAtFreshHub();
+    let hub = fresh.hub;
+    const { ws, client } = fresh;
     await hub.close();
     expect(await client.contacts.revealIdentifier({ identityId: 'c-li-id0', reason: '回拨' })).toMatchObject({ ok: true, value: { value: '+8613800000002' } });
     expect(ws.replica.sqlite.prepare("SELECT action, object_id AS objectId FROM audit WHERE action = 'identifier.reveal'").all()).toEqual([{ action: 'identifier.reveal', objectId: 'c-li-id0' }]);
-    hub = await hubAt(h.dir, port);
+    hub = await fresh.restart();
     await settle(ws);
     const atHub = (await hub.store.read((r) => r.auditPage(0, 100_000))).filter((a) => a.action === 'contact.revealIdentifier');
     expect(atHub).toEqual([expect.objectContaining({ userId: 'u-agent', objectId: 'c-li-id0', outcome: 'ok', detail: expect.objectContaining({ reason: '回拨' }) })]);
@@ -274,15 +248,7 @@ describe('sync client ↔ hub', () => {
   });
 
   it('snoozing from the workstation is accepted by the hub, which opens the conversation again when the time comes', async () => {
-    const h = tempDir('lantern-hub-');
-    const hub = await hubAt(h.dir);
-    cleanups.push(async () => {
-      await hub.close();
-      h.cleanup();
-    });
-    const { ws, client } = await station(hub.url);
-    await client.sync.login({ username: 'agent', password: 'agent-demo' });
-    await settle(ws);
+    const { hub, ws, client } = await agentAtFreshHub();
     const until = Date.now() + 400;
     expect((await client.conversations.setStatus({ id: 'v-zhang-appt', status: 'snoozed', snoozeUntil: until })).ok).toBe(true);
     await settle(ws);

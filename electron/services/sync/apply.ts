@@ -265,10 +265,10 @@ export function applyChanges(replica: Replica, changes: Change[], opts: { deferS
 export const BACKGROUND_MUTATIONS: readonly string[] = ['conversation.markRead', 'knowledge.feedback', 'contact.revealIdentifier'];
 
 /** Outbox entries still to push: the user's own work, and background records. */
+const PENDING_COUNT_SQL = `SELECT kind IN (${BACKGROUND_MUTATIONS.map(() => '?').join(', ')}) AS bg, count(*) AS n FROM outbox WHERE state != 'rejected' GROUP BY 1`;
+
 export function pendingOutboxCount(replica: Replica): { queued: number; background: number } {
-  const rows = replica.sqlite
-    .prepare(`SELECT kind IN (${BACKGROUND_MUTATIONS.map(() => '?').join(', ')}) AS bg, count(*) AS n FROM outbox WHERE state != 'rejected' GROUP BY 1`)
-    .all(...BACKGROUND_MUTATIONS) as { bg: number; n: number }[];
+  const rows = stmt(replica.sqlite, PENDING_COUNT_SQL).all(...BACKGROUND_MUTATIONS) as { bg: number; n: number }[];
   return { queued: rows.find((r) => !r.bg)?.n ?? 0, background: rows.find((r) => r.bg)?.n ?? 0 };
 }
 
