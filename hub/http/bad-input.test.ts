@@ -6,7 +6,7 @@ import { mutationTypes } from '../../shared/sync/mutations';
 import { newId, startHub, type TestClient, type TestHub } from '../testing/harness';
 import { sleep, WsProbe, wsUrl } from '../testing/ws-client';
 
-const PATHS = ['/healthz', '/auth/login', '/auth/refresh', '/auth/logout', '/me', '/sync/pull', '/sync/push', '/sync/ws', '/nope', '/sync/pull?x=1', '/auth/../me', '/%ff'];
+const PATHS = ['/healthz', '/auth/login', '/auth/refresh', '/auth/logout', '/me', '/sync/pull', '/sync/pull/stream', '/sync/push', '/sync/ws', '/nope', '/sync/pull?x=1', '/auth/../me', '/%ff'];
 const CONVS = ['v-zhang-appt', 'v-chen-glucose', 'v-li-call', 'nope', ''];
 
 /** Near-valid mutations, so generated input reaches the business rules, not only the schema. */

@@ -120,7 +120,7 @@ export async function buildServer(ctx: HubContext, opts: { surveySender?: Survey
   });
 
   registerAuthRoutes(app, ctx);
-  registerSyncRoutes(app, ctx);
+  registerSyncRoutes(app, ctx, () => closing);
   const sockets = registerSyncSocket(app, ctx);
   const channels = await registerChannels(app, ctx, () => sockets.onlineUserIds());
   const surveySender = opts.surveySender === undefined ? new ChannelSurveySender(ctx, channels) : opts.surveySender;

@@ -55,15 +55,25 @@ function patientObjects(rows: ChangeRow[]): { conversations: string[]; contacts:
 }
 
 export async function pull(ctx: HubContext, auth: AuthContext, input: PullInput): Promise<PullValue> {
+  assertThisHub(ctx, input);
+  const page = await ctx.store.read((r) => r.pull(scopeKeyOf(auth), input.cursor, input.limit, SYNC_LIMITS.pullPageBytes, input.from ?? input.cursor));
+  assertNotAhead(ctx, input, page);
+  return answerPage(ctx, auth, input.cursor, page);
+}
+
+/** A cursor is only meaningful on the hub that gave it (409, the client resets). */
+export function assertThisHub(ctx: HubContext, input: PullInput): void {
   const hubId = ctx.store.hubId;
   if (input.hubId !== undefined && input.hubId !== hubId) {
     throw new HubError(HubErrorCode.badCursor, 'The cursor belongs to another hub: reset the replica and pull from 0', { reason: 'other_hub', hubId }, 409);
   }
-  const page = await ctx.store.read((r) => r.pull(scopeKeyOf(auth), input.cursor, input.limit, SYNC_LIMITS.pullPageBytes, input.from ?? input.cursor));
+}
+
+/** A cursor past the head: this hub was restored from a backup or replaced (409, the client resets). */
+export function assertNotAhead(ctx: HubContext, input: PullInput, page: PullPage): void {
   if (input.cursor > page.head) {
-    throw new HubError(HubErrorCode.badCursor, `The cursor ${input.cursor} is ahead of the hub (${page.head}): reset the replica and pull from 0`, { reason: 'ahead', head: page.head, hubId }, 409);
+    throw new HubError(HubErrorCode.badCursor, `The cursor ${input.cursor} is ahead of the hub (${page.head}): reset the replica and pull from 0`, { reason: 'ahead', head: page.head, hubId: ctx.store.hubId }, 409);
   }
-  return answerPage(ctx, auth, input.cursor, page);
 }
 
 /**

@@ -9,6 +9,9 @@ export const SYNC_LIMITS = {
   defaultPullLimit: 500,
   /** A pull page also stops once its changes pass this many bytes (at least one change is always returned). */
   pullPageBytes: 4 * 1024 * 1024,
+  /** `POST /sync/pull/stream` ends after this many pages or this long (the client then asks again from its cursor). */
+  streamMaxPages: 100,
+  streamMaxMs: 10_000,
   /** A message may be recalled only this long after the hub accepted it. */
   recallWindowMs: 5_000,
   maxBodyChars: 10_000,

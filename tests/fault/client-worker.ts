@@ -40,7 +40,9 @@ async function main() {
     keyStore: createStaticKeyStore(Buffer.from(keyHex!, 'hex'), first),
     appVersion: 'fault',
     hubUrl: hubUrl!,
-    sync: { pollMs: 300, random },
+    // Small pages: a client back from a partition or a kill is many pages behind, so the
+    // streamed pulls (docs/sync.md §4.1) run under the same cuts, drops and kills.
+    sync: { pollMs: 300, random, pullLimit: 40 },
   });
   // Keep trying to sign in until the hub is reachable (it may be down right now).
   for (let attempt = 0; !ws.signedIn; attempt++) {

@@ -108,12 +108,13 @@ const SQL = {
       unread_count = excluded.unread_count, last_message_at = excluded.last_message_at, last_message_preview = excluded.last_message_preview,
       created_at = excluded.created_at, updated_at = excluded.updated_at, hub_base = excluded.hub_base, hub_seq = excluded.hub_seq,
       snoozed_until = CASE WHEN @snoozeKnown = 1 THEN excluded.snoozed_until ELSE conversations.snoozed_until END`,
+  // Positional parameters on the hot rows (100k in a first sync): binding by name costs ~3 µs a row.
   message: `INSERT INTO messages (id, conversation_id, direction, author_id, author_name, body, content_type, delivery_status, failure_reason, created_at, recalled_at, hub_seq)
-    VALUES (@id, @conversationId, @direction, @authorId, @authorName, @body, @contentType, @deliveryStatus, @failureReason, @createdAt, @recalledAt, @seq)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT(id) DO UPDATE SET conversation_id = excluded.conversation_id, direction = excluded.direction, author_id = excluded.author_id,
       author_name = excluded.author_name, body = excluded.body, content_type = excluded.content_type, delivery_status = excluded.delivery_status,
       failure_reason = excluded.failure_reason, created_at = excluded.created_at, recalled_at = excluded.recalled_at, hub_seq = excluded.hub_seq`,
-  note: `INSERT INTO notes (id, conversation_id, author_id, author_name, body, created_at, hub_seq) VALUES (@id, @conversationId, @authorId, @authorName, @body, @createdAt, @seq)
+  note: `INSERT INTO notes (id, conversation_id, author_id, author_name, body, created_at, hub_seq) VALUES (?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT(id) DO UPDATE SET conversation_id = excluded.conversation_id, author_id = excluded.author_id, author_name = excluded.author_name,
       body = excluded.body, created_at = excluded.created_at, hub_seq = excluded.hub_seq`,
   reading: `INSERT INTO device_readings (id, contact_id, kind, value, value2, unit, device_id, measured_at, hub_seq) VALUES (@id, @contactId, @kind, @value, @value2, @unit, @deviceId, @measuredAt, @seq)
@@ -199,7 +200,7 @@ export function applyChanges(replica: Replica, changes: Change[], opts: { deferS
       case 'message': {
         const d = parsed.data as MessageData;
         if (!stmt(sqlite, SQL.hasConversation).get(d.conversationId)) break;
-        stmt(sqlite, SQL.message).run({ ...d, seq });
+        stmt(sqlite, SQL.message).run(d.id, d.conversationId, d.direction, d.authorId, d.authorName, d.body, d.contentType, d.deliveryStatus, d.failureReason, d.createdAt, d.recalledAt, seq);
         if (d.recalledAt !== null) {
           // Recall: the body above is '' — our copy is overwritten (secure_delete shreds the old cell), files too.
           removeDoc(sqlite, 'message', d.id);
@@ -214,7 +215,7 @@ export function applyChanges(replica: Replica, changes: Change[], opts: { deferS
       case 'note': {
         const d = parsed.data as NoteData;
         if (!stmt(sqlite, SQL.hasConversation).get(d.conversationId)) break;
-        stmt(sqlite, SQL.note).run({ ...d, seq });
+        stmt(sqlite, SQL.note).run(d.id, d.conversationId, d.authorId, d.authorName, d.body, d.createdAt, seq);
         indexText('note', d.id, d.conversationId, d.body);
         break;
       }

@@ -13,6 +13,10 @@ import { markStored, queuedUploads } from '../attachments/store';
 import { backfillSearchStep, searchBackfillPending, searchBackfillRemaining } from '../replica/search-backfill';
 import type { MutationEnvelope } from '../../../shared/sync/mutations';
 
+/** Streamed pull (pullStreamed): most changes committed in one transaction, pages waiting parsed. */
+const STREAM_GROUP_CHANGES = 5000;
+const STREAM_QUEUE_PAGES = 8;
+
 type LiveFrame = Omit<Extract<WsServerFrame, { type: 'changes' }>, 'type'>;
 
 export type SyncStatus = 'signed_out' | 'offline' | 'syncing' | 'online' | 'error';
@@ -47,7 +51,7 @@ export interface SyncClientOptions {
   log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: unknown) => void;
   /** Called when the signed-in user changes (login, resume, sign-out). */
   onUser?: (me: MeValue | null) => void;
-  /** Called after each pulled page is committed (benchmarks measure delivery with it). */
+  /** Called after pulled changes are committed, once per commit (benchmarks measure delivery with it). */
   onApplied?: (changes: Change[]) => void;
 }
 
@@ -85,6 +89,8 @@ export class SyncClient {
   private live: LiveFrame[] = [];
   private wsTimer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
+  /** The hub has POST /sync/pull/stream (false after a 404 from an older hub). */
+  private streamPulls = true;
   /** Search backfill after the initial sync (replica/search-backfill.ts); null when not running. */
   private indexing: { done: number; total: number } | null = null;
   private indexTimer: ReturnType<typeof setTimeout> | null = null;
@@ -453,41 +459,128 @@ export class SyncClient {
 
   private async pullPages(): Promise<void> {
     const limit = Math.min(this.opts.pullLimit ?? SYNC_LIMITS.defaultPullLimit, SYNC_LIMITS.maxPullLimit);
-    let cursor = Number(readState(this.replica, STATE.cursor) ?? '0');
+    const cursor = Number(readState(this.replica, STATE.cursor) ?? '0');
     // Pages of this run are applied strictly in order, so the hub may skip row versions
     // this run has already got an earlier one of (docs/sync.md §4).
     const from = cursor;
     const first = readState(this.replica, STATE.initialDone) !== '1';
     if (first) this.initial = { pulled: 0, total: this.hubHead };
-    const fetch = async (at: number, hubId: string | null) => this.http.pull(await this.token(), at, limit, hubId, from);
-    let next = fetch(cursor, readState(this.replica, STATE.hubId));
-    for (;;) {
-      const page = await next;
-      // Pipelined: the hub prepares page N+1 while this replica applies page N. If applying
-      // fails, the run ends here and the page asked for ahead is dropped unseen.
-      const ahead = page.hasMore ? fetch(page.cursor, page.hubId) : null;
-      ahead?.catch(() => undefined);
-      // Let the request leave before the (synchronous) apply holds this thread.
-      if (ahead) await new Promise((r) => setImmediate(r));
-      this.applyPage(page, first);
-      cursor = page.cursor;
-      if (this.initial) this.initial = { pulled: this.initial.pulled + page.changes.length, total: this.hubHead };
-      if (!ahead) break;
-      next = ahead;
+    let page = await this.http.pull(await this.token(), cursor, limit, readState(this.replica, STATE.hubId), from);
+    this.applyPages([page], first);
+    // Far behind (a first sync, a replica back after days): the rest of the run comes on
+    // one streamed response; a hub without the stream route gets pipelined page pulls.
+    while (page.hasMore) {
+      if (this.streamPulls) {
+        try {
+          page = await this.pullStreamed(page, limit, from, first);
+          continue;
+        } catch (e) {
+          if (!(e instanceof HubError && e.error.code === 'request.not_found')) throw e;
+          this.streamPulls = false;
+          this.log('info', 'hub has no pull stream; pulling page by page');
+        }
+      }
+      page = await this.pullPaged(page, limit, from, first);
     }
     this.initial = null;
     this.sendFollow();
     this.indexLater();
   }
 
-  /** Data, cursor and hub id commit together: a crash repeats the page, never skips it. */
-  private applyPage(page: PullValue, first: boolean): void {
+  /**
+   * Page pulls, each asked for before the one in hand is applied (the hub prepares page
+   * N+1 while this replica applies page N). If applying fails, the run ends here and the
+   * page asked for ahead is dropped unseen. Returns the last page applied.
+   */
+  private async pullPaged(after: PullValue, limit: number, from: number, first: boolean): Promise<PullValue> {
+    const fetch = async (page: PullValue) => this.http.pull(await this.token(), page.cursor, limit, page.hubId, from);
+    let next = fetch(after);
+    for (;;) {
+      const page = await next;
+      const ahead = page.hasMore ? fetch(page) : null;
+      ahead?.catch(() => undefined);
+      // Let the request leave before the (synchronous) apply holds this thread.
+      if (ahead) await new Promise((r) => setImmediate(r));
+      this.applyPages([page], first);
+      if (!ahead) return page;
+      next = ahead;
+    }
+  }
+
+  /**
+   * The rest of a run on one streamed response (docs/sync.md §4.1). Pages are read as
+   * they arrive while earlier ones are applied; whatever has arrived by the time the
+   * replica is free commits together (up to STREAM_GROUP_CHANGES), so a replica slower
+   * than the hub commits — and encrypts its index pages — once per several pages
+   * instead of once per page. At most STREAM_QUEUE_PAGES wait parsed; beyond that the
+   * response is not read and TCP holds the hub back. Pages applied before a failure
+   * stay applied (their cursor with them); the failure ends the cycle as a pull would.
+   * Returns the last page applied: if it has more, the caller asks again from its cursor.
+   */
+  private async pullStreamed(after: PullValue, limit: number, from: number, first: boolean): Promise<PullValue> {
+    const queue: PullValue[] = [];
+    let ended = false;
+    let failure: unknown = null;
+    // (cast: set from callbacks, which control-flow narrowing does not see)
+    let wake = null as (() => void) | null;
+    let space = null as (() => void) | null;
+    const token = await this.token();
+    const reading = (async () => {
+      try {
+        for await (const page of this.http.pullStream(token, after.cursor, limit, after.hubId, from)) {
+          if (page.hubId !== after.hubId) throw new HubError('server', { code: 'hub.bad_response', message: 'A page of another hub on the stream' }, null);
+          queue.push(page);
+          wake?.();
+          if (this.stopped) break;
+          while (queue.length >= STREAM_QUEUE_PAGES) await new Promise<void>((r) => (space = r));
+        }
+      } catch (e) {
+        failure = e;
+      } finally {
+        ended = true;
+        wake?.();
+      }
+    })();
+    let last = after;
+    for (;;) {
+      if (!queue.length) {
+        if (ended) break;
+        await new Promise<void>((r) => (wake = r));
+        wake = null;
+        continue;
+      }
+      // Let what the socket holds by now be read and parsed, to join this commit.
+      await new Promise((r) => setImmediate(r));
+      if (this.stopped) break;
+      let changes = 0;
+      let take = 0;
+      while (take < queue.length && (take === 0 || changes + queue[take]!.changes.length <= STREAM_GROUP_CHANGES)) changes += queue[take++]!.changes.length;
+      const group = queue.splice(0, take);
+      space?.();
+      space = null;
+      this.applyPages(group, first);
+      last = group.at(-1)!;
+    }
+    space?.();
+    await reading;
+    if (failure) throw failure;
+    // Stopped mid-stream: the caller's loop ends at the next check; nothing half-applied.
+    return this.stopped ? { ...last, hasMore: false } : last;
+  }
+
+  /**
+   * Data, cursor and hub id commit together: a crash repeats the pages, never skips one.
+   * Several pages of one run may commit together (the stream); they apply in order.
+   */
+  private applyPages(pages: PullValue[], first: boolean): void {
+    const page = pages.at(-1)!;
+    const changes = pages.length === 1 ? page.changes : pages.flatMap((p) => p.changes);
     // Refetchable: the cursor commits with the data, so a page lost to power failure is pulled again.
     this.replica.refetchable(() =>
       this.replica.sqlite
         .transaction(() => {
           // The first download leaves search indexing for afterwards (indexLater).
-          const stats = applyChanges(this.replica, page.changes, { deferSearch: first });
+          const stats = applyChanges(this.replica, changes, { deferSearch: first });
           for (const id of stats.touchedConversations) this.touched.add(id);
           writeState(this.replica, STATE.cursor, String(page.cursor));
           writeState(this.replica, STATE.hubId, page.hubId);
@@ -497,9 +590,10 @@ export class SyncClient {
         })
         .immediate(),
     );
-    if (page.changes.length) {
+    if (this.initial) this.initial = { pulled: this.initial.pulled + changes.length, total: this.hubHead };
+    if (changes.length) {
       this.version++;
-      this.opts.onApplied?.(page.changes);
+      this.opts.onApplied?.(changes);
     }
   }
 
@@ -543,7 +637,7 @@ export class SyncClient {
     }
     if (chain.length) {
       try {
-        this.applyPage({ hubId: hubId!, changes: chain.flatMap((f) => f.changes), cursor, hasMore: false }, false);
+        this.applyPages([{ hubId: hubId!, changes: chain.flatMap((f) => f.changes), cursor, hasMore: false }], false);
       } catch (e) {
         this.log('warn', 'live page not applied; pulling instead', e);
         gap = true;

@@ -101,6 +101,89 @@ export class HubHttp {
     return this.call('/sync/pull', pullValue, { method: 'POST', body: { cursor, limit, ...(hubId ? { hubId } : {}), ...(from !== undefined ? { from } : {}) }, token });
   }
   /**
+   * The rest of a run of pulls on one response (POST /sync/pull/stream, docs/sync.md §4.1):
+   * yields each page as its line arrives, checked like a pull answer. Ends when the hub
+   * ends the response (no more changes, or its page/time bound: ask again from the last
+   * cursor). A failure line, a cut connection or 15 s without a byte throws after the
+   * pages before it were yielded. A hub without the route throws `request.not_found`.
+   */
+  async *pullStream(token: string, cursor: number, limit: number, hubId: string | null, from: number): AsyncGenerator<PullValue> {
+    const abort = new AbortController();
+    let idle: NodeJS.Timeout | undefined;
+    const quiet = () => {
+      clearTimeout(idle);
+      idle = setTimeout(() => abort.abort(new Error(`no data from the hub for ${this.timeoutMs} ms`)), this.timeoutMs);
+    };
+    quiet();
+    try {
+      let res: Response;
+      try {
+        res = await this.fetchImpl(`${this.base}/sync/pull/stream`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ cursor, limit, from, ...(hubId ? { hubId } : {}) }),
+          signal: abort.signal,
+        });
+      } catch (e) {
+        throw unreachable(e);
+      }
+      if (!res.ok || !res.body || !(res.headers.get('content-type') ?? '').startsWith('application/x-ndjson')) {
+        await this.readEnvelope(res, '/sync/pull/stream');
+        throw new HubError('server', { code: 'hub.bad_response', message: `HTTP ${res.status}: not a page stream` }, res.status);
+      }
+      // Lines are cut from the bytes (a newline byte never occurs inside UTF-8 text) and
+      // decoded once each: no growing string re-scanned at every chunk.
+      let parts: Buffer[] = [];
+      const reader = res.body.getReader();
+      for (;;) {
+        let chunk: Awaited<ReturnType<typeof reader.read>>;
+        try {
+          chunk = await reader.read();
+        } catch (e) {
+          throw unreachable(e);
+        }
+        if (chunk.done) break;
+        quiet();
+        const bytes = Buffer.from(chunk.value.buffer, chunk.value.byteOffset, chunk.value.byteLength);
+        let start = 0;
+        let nl: number;
+        while ((nl = bytes.indexOf(10, start)) >= 0) {
+          const text = parts.length ? Buffer.concat([...parts, bytes.subarray(start, nl)]).toString('utf8') : bytes.toString('utf8', start, nl);
+          parts = [];
+          start = nl + 1;
+          yield this.pageOf(text, res.status);
+          quiet();
+        }
+        // Copied: the chunk's memory is the stream's, not ours to keep.
+        if (start < bytes.length) parts.push(Buffer.from(bytes.subarray(start)));
+      }
+      // A response cut inside a line (the hub died mid-write) ends without that page.
+      if (parts.some((p) => p.toString('utf8').trim() !== '')) throw new HubError('network', { code: 'hub.unreachable', message: 'The page stream was cut off' }, res.status);
+    } finally {
+      clearTimeout(idle);
+      abort.abort();
+    }
+  }
+
+  private pageOf(text: string, status: number): PullValue {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new HubError('server', { code: 'hub.bad_response', message: 'A page stream line is not JSON' }, status);
+    }
+    const env = envelope.safeParse(json);
+    if (!env.success) throw new HubError('server', { code: 'hub.bad_response', message: 'A page stream line is not a Lantern envelope' }, status);
+    if (!env.data.ok) {
+      const code = env.data.error.code;
+      throw new HubError(code.startsWith('auth.') ? 'auth' : code.startsWith('hub.') ? 'server' : 'client', env.data.error, status);
+    }
+    const value = pullValue.safeParse(env.data.value);
+    if (!value.success) throw new HubError('server', { code: 'hub.bad_response', message: `Unexpected page on /sync/pull/stream: ${z.prettifyError(value.error)}` }, status);
+    return value.data;
+  }
+
+  /**
    * Uploads the bytes of a file on a queued reply before the reply itself is pushed
    * (PUT is idempotent: the same id and content again is answered ok).
    */
