@@ -68,6 +68,26 @@ describe('applying pulled changes to the replica', () => {
     expect(rep.sqlite.prepare('SELECT priority FROM conversations').get()).toEqual({ priority: 'normal' });
   });
 
+  it('re-indexes a message or note only when its text changed (a status update or our own reply coming back keeps its entry)', () => {
+    const rep = open();
+    applyChanges(rep, [put('contact', contact), put('conversation', conv()), put('message', msg('m1', '胰岛素笔针头')), put('note', { id: 'n1', conversationId: 'v1', authorId: 'u1', authorName: '护士', body: '已电话随访', createdAt: 3 })]);
+    const entries = () => rep.sqlite.prepare('SELECT d.kind, d.ref_id AS ref, f.rowid AS ftsRow FROM search_docs d JOIN search_fts f ON f.rowid = d.rowid ORDER BY d.kind').all();
+    const before = entries();
+    const ftsChanges = () => (rep.sqlite.prepare('SELECT count(*) AS n FROM search_fts_data').get() as { n: number }).n;
+    const dataRows = ftsChanges();
+    applyChanges(rep, [put('message', msg('m1', '胰岛素笔针头', { deliveryStatus: 'delivered' })), put('note', { id: 'n1', conversationId: 'v1', authorId: 'u1', authorName: '护士', body: '已电话随访', createdAt: 3 })]);
+    expect(entries()).toEqual(before);
+    // No index write at all: FTS5 adds a segment for every insert.
+    expect(ftsChanges()).toBe(dataRows);
+    expect(searchConversationIds(rep.sqlite, '针头')).toEqual(['v1']);
+    // Changed text: the old words are gone from the index, the new ones found.
+    applyChanges(rep, [put('message', msg('m1', '血糖仪试纸')), put('note', { id: 'n1', conversationId: 'v1', authorId: 'u1', authorName: '护士', body: '明日复诊', createdAt: 3 })]);
+    expect(searchConversationIds(rep.sqlite, '针头')).toEqual([]);
+    expect(searchConversationIds(rep.sqlite, '随访')).toEqual([]);
+    expect(searchConversationIds(rep.sqlite, '试纸')).toEqual(['v1']);
+    expect(searchConversationIds(rep.sqlite, '复诊')).toEqual(['v1']);
+  });
+
   it('refuses a malformed change with a protocol error (the page is not half-applied by the caller)', () => {
     const rep = open();
     expect(() => rep.sqlite.transaction(() => applyChanges(rep, [put('contact', contact), put('conversation', { id: 'v2' })]))()).toThrow(/Bad conversation data/);

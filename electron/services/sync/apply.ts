@@ -120,6 +120,8 @@ const SQL = {
   reading: `INSERT INTO device_readings (id, contact_id, kind, value, value2, unit, device_id, measured_at, hub_seq) VALUES (@id, @contactId, @kind, @value, @value2, @unit, @deviceId, @measuredAt, @seq)
     ON CONFLICT(id) DO UPDATE SET contact_id = excluded.contact_id, kind = excluded.kind, value = excluded.value, value2 = excluded.value2,
       unit = excluded.unit, device_id = excluded.device_id, measured_at = excluded.measured_at, hub_seq = excluded.hub_seq`,
+  messageBody: 'SELECT body FROM messages WHERE id = ?',
+  noteBody: 'SELECT body FROM notes WHERE id = ?',
   event: `INSERT INTO conversation_events (id, conversation_id, kind, actor_id, actor_name, detail, created_at, hub_seq) VALUES (?, ?, ?, NULL, NULL, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
   existingConversation: 'SELECT assignee_id AS assigneeId FROM conversations WHERE id = ?',
   hasConversation: 'SELECT 1 AS x FROM conversations WHERE id = ?',
@@ -200,6 +202,8 @@ export function applyChanges(replica: Replica, changes: Change[], opts: { deferS
       case 'message': {
         const d = parsed.data as MessageData;
         if (!stmt(sqlite, SQL.hasConversation).get(d.conversationId)) break;
+        // (Not looked up on a first download: nothing is indexed during it.)
+        const before = opts.deferSearch ? undefined : (stmt(sqlite, SQL.messageBody).get(d.id) as { body: string } | undefined);
         stmt(sqlite, SQL.message).run(d.id, d.conversationId, d.direction, d.authorId, d.authorName, d.body, d.contentType, d.deliveryStatus, d.failureReason, d.createdAt, d.recalledAt, seq);
         if (d.recalledAt !== null) {
           // Recall: the body above is '' — our copy is overwritten (secure_delete shreds the old cell), files too.
@@ -207,7 +211,9 @@ export function applyChanges(replica: Replica, changes: Change[], opts: { deferS
           dropAttachmentsOf(replica, d.id);
         } else {
           if (d.attachments?.length) recordRemoteAttachments(replica, d.conversationId, d.id, d.attachments, d.createdAt);
-          indexText('message', d.id, d.conversationId, d.body);
+          // Same text as the copy we hold (our own reply coming back, a delivery status
+          // update): its index entry stands (or the first-sync backfill will write it).
+          if (before?.body !== d.body) indexText('message', d.id, d.conversationId, d.body);
         }
         touched.add(d.conversationId);
         break;
@@ -215,8 +221,9 @@ export function applyChanges(replica: Replica, changes: Change[], opts: { deferS
       case 'note': {
         const d = parsed.data as NoteData;
         if (!stmt(sqlite, SQL.hasConversation).get(d.conversationId)) break;
+        const before = opts.deferSearch ? undefined : (stmt(sqlite, SQL.noteBody).get(d.id) as { body: string } | undefined);
         stmt(sqlite, SQL.note).run(d.id, d.conversationId, d.authorId, d.authorName, d.body, d.createdAt, seq);
-        indexText('note', d.id, d.conversationId, d.body);
+        if (before?.body !== d.body) indexText('note', d.id, d.conversationId, d.body);
         break;
       }
       case 'device_reading': {
