@@ -166,11 +166,12 @@ export function openReplica(opts: OpenReplicaOptions): Replica {
       return { integrity, cipherIntegrity, ok: integrity.length === 1 && integrity[0] === 'ok' && cipherIntegrity.length === 0 };
     },
     refetchable<T>(write: () => T): T {
-      sqlite.pragma('synchronous=NORMAL');
+      // exec, not a prepared statement: SQLite applies this PRAGMA when it compiles it.
+      sqlite.exec('PRAGMA synchronous=NORMAL');
       try {
         return write();
       } finally {
-        sqlite.pragma('synchronous=FULL');
+        sqlite.exec('PRAGMA synchronous=FULL');
       }
     },
     rekey(newKey: Buffer) {
