@@ -7,6 +7,7 @@ import { createStaticKeyStore } from '../../electron/services/replica/keystore';
 import { call } from '../../hub/testing/harness';
 import type { LoginValue, PullValue } from '../../shared/sync/protocol';
 import { HttpTestProxy } from '../support/http-proxy';
+import { HubHttp } from '../../electron/services/sync/http';
 import { settleSync } from '../support/settle';
 import { tempDir } from '../support/tmp';
 
@@ -26,8 +27,11 @@ describe('streamed pulls', () => {
     cleanups.length = 0;
   });
 
-  /** A demo hub with EXTRA more patient messages in two conversations the agent sees. */
-  async function busyHub(): Promise<Hub> {
+  /**
+   * A demo hub with EXTRA more patient messages in two conversations the agent sees.
+   * `badAt`: after that many, a change-log row no workstation can read (a message without its fields).
+   */
+  async function busyHub(badAt?: number): Promise<Hub & { extrasFrom: number }> {
     const h = tempDir('lantern-hub-');
     const hub = await createHub({ dataDir: h.dir, port: 0, demo: true, logger: false });
     cleanups.push(async () => {
@@ -35,14 +39,19 @@ describe('streamed pulls', () => {
       h.cleanup();
     });
     const [a, b] = await hub.store.read((r) => r.visibleConversationIds({ userId: 'u-agent', supervisor: false }));
+    const extrasFrom = await hub.store.read((r) => r.headSeq());
     const now = Date.now();
     await hub.write(async (tx) => {
       for (let i = 0; i < EXTRA; i++) {
         const conversationId = i % 2 ? a! : b!;
+        if (i === badAt) {
+          const raw = (hub.store as unknown as { sqlite: { prepare(sql: string): { run(...args: unknown[]): unknown } } }).sqlite;
+          raw.prepare("INSERT INTO change_log (at, entity, entity_id, op, data, conversation_id) VALUES (?, 'message', 'ps-bad', 'put', ?, ?)").run(now, JSON.stringify({ id: 'ps-bad', conversationId }), conversationId);
+        }
         await ingestInbound(tx, { conversationId, messageId: `ps-${i}`, body: `患者留言 ${i}`, authorName: null, at: now + i }, { at: now + i });
       }
     });
-    return hub;
+    return Object.assign(hub, { extrasFrom });
   }
 
   async function proxied(hub: Hub): Promise<{ proxy: HttpTestProxy; url: string }> {
@@ -167,5 +176,53 @@ describe('streamed pulls', () => {
     expect(replicaMessages(ws)).toEqual(expected);
     expect(cursorOf(ws)).toBeGreaterThan(cursorAtCut);
     expect(ws.replica.integrityCheck().ok).toBe(true);
+  });
+
+  it('a change the workstation cannot read mid-stream: the pages before it stay applied, the reason is shown, and the response is let go', async () => {
+    const hub = await busyHub(EXTRA / 2);
+    const { url } = await proxied(hub);
+    const ws = await station(url);
+    await signIn(ws);
+    while (ws.sync!.snapshot().error === null) await new Promise((r) => setTimeout(r, 10));
+    await ws.sync!.idle();
+    const held = replicaMessages(ws);
+    expect(held.length).toBeGreaterThan(PAGE);
+    expect(held).not.toContain('ps-bad');
+    // Nothing at or after the unreadable change: its page (and any page committed with it) rolled back.
+    expect(held.filter((id) => id.startsWith('ps-')).every((id) => Number(id.slice(3)) < EXTRA / 2)).toBe(true);
+    expect(ws.sync!.snapshot().error?.message).toMatch(/Bad message data/);
+    // The hub is not left serving a response nobody reads: it shuts down at once.
+    const closed = await Promise.race([hub.close().then(() => 'closed'), new Promise((r) => setTimeout(() => r('still open'), 5_000))]);
+    expect(closed).toBe('closed');
+  });
+
+  it('a reader that stops early ends the streamed response at once (not after the 15 s idle timeout)', async () => {
+    const hub = await busyHub();
+    const { proxy, url } = await proxied(hub);
+    const login = (await call<LoginValue>(url, 'POST', '/auth/login', { username: 'agent', password: 'agent-demo', workstationId: 'ws-stream-stop' })).body as { value: LoginValue };
+    // Pages of patient messages (~20 KB each): about two get through, then the link stalls.
+    proxy.stallNext = { path: '/sync/pull/stream', afterBytes: 2 * PAGE * 400 };
+    const stop = new AbortController();
+    const pages = new HubHttp({ baseUrl: url }).pullStream(login.value.accessToken, hub.extrasFrom, PAGE, null, hub.extrasFrom, stop.signal)[Symbol.asyncIterator]();
+    // Read what gets through until the next page does not come.
+    let read = 0;
+    let waiting: Promise<IteratorResult<PullValue>> | null = null;
+    for (let i = 0; i < 50 && !waiting; i++) {
+      const next = pages.next();
+      const got = await Promise.race([next, new Promise<'stalled'>((r) => setTimeout(() => r('stalled'), 500))]);
+      if (got === 'stalled') waiting = next;
+      else {
+        expect(got.done).toBe(false);
+        read++;
+      }
+    }
+    expect(read).toBeGreaterThan(0);
+    expect(waiting).not.toBeNull();
+    const t0 = Date.now();
+    stop.abort();
+    await expect(waiting).rejects.toMatchObject({ kind: 'network' });
+    expect(Date.now() - t0).toBeLessThan(3_000);
+    for (let i = 0; i < 100 && proxy.abandoned === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(proxy.abandoned).toBe(1);
   });
 });

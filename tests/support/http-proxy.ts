@@ -19,6 +19,10 @@ export class HttpTestProxy {
   missing = new Set<string>();
   /** Cut the next response on this path after this many body bytes (then forget the rule). */
   cutNext: { path: string; afterBytes: number } | null = null;
+  /** Forward only this many body bytes of the next response on this path, then nothing more (a stalled link). */
+  stallNext: { path: string; afterBytes: number } | null = null;
+  /** Responses whose client side closed before the proxy had sent them in full. */
+  abandoned = 0;
   /** Buffer responses on these paths and send each in one piece when it is complete. */
   whole = new Set<string>();
   private gate: Promise<void> | null = null;
@@ -85,6 +89,13 @@ export class HttpTestProxy {
     }
     const cut = this.cutNext?.path === path ? this.cutNext : null;
     if (cut) this.cutNext = null;
+    const stall = this.stallNext?.path === path ? this.stallNext : null;
+    if (stall) this.stallNext = null;
+    let finished = false;
+    res.on('finish', () => (finished = true));
+    res.on('close', () => {
+      if (!finished) this.abandoned++;
+    });
     const whole = this.whole.has(path);
     const up = request({ host: '127.0.0.1', port: this.hubPort, method: req.method, path: req.url, headers: req.headers }, (upRes) => {
       res.writeHead(upRes.statusCode ?? 502, upRes.headers);
@@ -92,6 +103,11 @@ export class HttpTestProxy {
       const parts: Buffer[] = [];
       upRes.on('data', (chunk: Buffer) => {
         if (whole) return void parts.push(chunk);
+        if (stall && sent + chunk.length >= stall.afterBytes) {
+          if (sent < stall.afterBytes) res.write(chunk.subarray(0, stall.afterBytes - sent));
+          sent = stall.afterBytes;
+          return;
+        }
         if (cut && sent + chunk.length >= cut.afterBytes) {
           res.write(chunk.subarray(0, cut.afterBytes - sent));
           // Let the bytes leave, then break the connection mid-response.
@@ -102,7 +118,9 @@ export class HttpTestProxy {
         sent += chunk.length;
         res.write(chunk);
       });
-      upRes.on('end', () => res.end(whole ? Buffer.concat(parts) : undefined));
+      upRes.on('end', () => {
+        if (!stall) res.end(whole ? Buffer.concat(parts) : undefined);
+      });
       upRes.on('error', () => res.socket?.destroy());
     });
     up.on('error', () => res.socket?.destroy());

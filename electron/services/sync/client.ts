@@ -525,44 +525,51 @@ export class SyncClient {
     let wake = null as (() => void) | null;
     let space = null as (() => void) | null;
     const token = await this.token();
+    // Ends the response when this side stops early (an apply failed, the client stopped):
+    // a reader left waiting would hold the hub's request open.
+    const done = new AbortController();
     const reading = (async () => {
       try {
-        for await (const page of this.http.pullStream(token, after.cursor, limit, after.hubId, from)) {
+        for await (const page of this.http.pullStream(token, after.cursor, limit, after.hubId, from, done.signal)) {
           if (page.hubId !== after.hubId) throw new HubError('server', { code: 'hub.bad_response', message: 'A page of another hub on the stream' }, null);
           queue.push(page);
           wake?.();
-          if (this.stopped) break;
-          while (queue.length >= STREAM_QUEUE_PAGES) await new Promise<void>((r) => (space = r));
+          while (queue.length >= STREAM_QUEUE_PAGES && !done.signal.aborted) await new Promise<void>((r) => (space = r));
+          if (done.signal.aborted) break;
         }
       } catch (e) {
-        failure = e;
+        if (!done.signal.aborted) failure = e;
       } finally {
         ended = true;
         wake?.();
       }
     })();
     let last = after;
-    for (;;) {
-      if (!queue.length) {
-        if (ended) break;
-        await new Promise<void>((r) => (wake = r));
-        wake = null;
-        continue;
+    try {
+      for (;;) {
+        if (!queue.length) {
+          if (ended) break;
+          await new Promise<void>((r) => (wake = r));
+          wake = null;
+          continue;
+        }
+        // Let what the socket holds by now be read and parsed, to join this commit.
+        await new Promise((r) => setImmediate(r));
+        if (this.stopped) break;
+        let changes = 0;
+        let take = 0;
+        while (take < queue.length && (take === 0 || changes + queue[take]!.changes.length <= STREAM_GROUP_CHANGES)) changes += queue[take++]!.changes.length;
+        const group = queue.splice(0, take);
+        space?.();
+        space = null;
+        this.applyPages(group, first);
+        last = group.at(-1)!;
       }
-      // Let what the socket holds by now be read and parsed, to join this commit.
-      await new Promise((r) => setImmediate(r));
-      if (this.stopped) break;
-      let changes = 0;
-      let take = 0;
-      while (take < queue.length && (take === 0 || changes + queue[take]!.changes.length <= STREAM_GROUP_CHANGES)) changes += queue[take++]!.changes.length;
-      const group = queue.splice(0, take);
+    } finally {
+      if (!ended) done.abort();
       space?.();
-      space = null;
-      this.applyPages(group, first);
-      last = group.at(-1)!;
+      await reading;
     }
-    space?.();
-    await reading;
     if (failure) throw failure;
     // Stopped mid-stream: the caller's loop ends at the next check; nothing half-applied.
     return this.stopped ? { ...last, hasMore: false } : last;

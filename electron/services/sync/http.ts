@@ -107,8 +107,12 @@ export class HubHttp {
    * cursor). A failure line, a cut connection or 15 s without a byte throws after the
    * pages before it were yielded. A hub without the route throws `request.not_found`.
    */
-  async *pullStream(token: string, cursor: number, limit: number, hubId: string | null, from: number): AsyncGenerator<PullValue> {
+  async *pullStream(token: string, cursor: number, limit: number, hubId: string | null, from: number, signal?: AbortSignal): AsyncGenerator<PullValue> {
     const abort = new AbortController();
+    // The caller's signal ends the request too (it stopped reading early).
+    const stop = () => abort.abort(signal?.reason);
+    if (signal?.aborted) stop();
+    signal?.addEventListener('abort', stop, { once: true });
     let idle: NodeJS.Timeout | undefined;
     const quiet = () => {
       clearTimeout(idle);
@@ -161,6 +165,7 @@ export class HubHttp {
       if (parts.some((p) => p.toString('utf8').trim() !== '')) throw new HubError('network', { code: 'hub.unreachable', message: 'The page stream was cut off' }, res.status);
     } finally {
       clearTimeout(idle);
+      signal?.removeEventListener('abort', stop);
       abort.abort();
     }
   }
