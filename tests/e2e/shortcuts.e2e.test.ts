@@ -133,6 +133,51 @@ describe('keyboard shortcuts and their help overlay', () => {
     await page.context().close();
   });
 
+  it('what the agent types while the stored draft is still loading is kept (joined to the draft), never overwritten', async () => {
+    const context = await app.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    // The replica answers drafts.get only when the test says so (a busy workstation).
+    let release: () => void = () => undefined;
+    let gate = Promise.resolve();
+    const hold = () => (gate = new Promise<void>((r) => (release = r)));
+    await installBridge(page, async (method, input) => {
+      if (method === 'drafts.get') await gate;
+      return app.ws.dispatch(method, input);
+    });
+    await page.goto(app.server.url);
+    await page.getByTestId('inbox-row').first().waitFor();
+    const saved = await app.ws.dispatch('drafts.save', { conversationId: 'v-liu-report', mode: 'reply', body: '刘女士您好，' });
+    expect(saved.ok).toBe(true);
+    // A conversation without a stored draft: the letters typed before the (empty) draft arrives stay.
+    hold();
+    await openConversation(page, 'v-zhang-appt');
+    await page.keyboard.press('r');
+    await expect.poll(() => activeTestId(page)).toBe('composer-input');
+    await page.keyboard.type('jk');
+    release();
+    await page.waitForTimeout(200);
+    expect(await page.getByTestId('composer-input').inputValue()).toBe('jk');
+    // With a stored draft: the draft comes first, what was typed meanwhile follows, and both are saved.
+    hold();
+    await openConversation(page, 'v-liu-report');
+    await page.keyboard.press('r');
+    await expect.poll(() => activeTestId(page)).toBe('composer-input');
+    await page.keyboard.type('报告');
+    release();
+    await expect.poll(() => page.getByTestId('composer-input').inputValue()).toBe('刘女士您好，报告');
+    await expect
+      .poll(async () => {
+        const d = await app.ws.dispatch('drafts.get', { conversationId: 'v-liu-report', mode: 'reply' });
+        return d.ok ? (d.value as { body: string }).body : null;
+      })
+      .toBe('刘女士您好，报告');
+    await app.ws.dispatch('drafts.save', { conversationId: 'v-liu-report', mode: 'reply', body: '' });
+    await app.ws.dispatch('drafts.save', { conversationId: 'v-zhang-appt', mode: 'reply', body: '' });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('r focuses the composer, where single keys are only text; Ctrl+Shift+N toggles the note mode; no shortcut fires while an IME composes', async () => {
     const { page, errors } = await openApp();
     await openConversation(page, 'v-zhang-appt');

@@ -92,14 +92,24 @@ export function Composer({ conversationId, channel, attachments, loadDraft, save
     [],
   );
 
+  // What the agent typed while the stored draft was still loading must not be overwritten
+  // by it (fast typists right after opening a conversation lost their first letters).
+  const edits = useRef(0);
+  const bodyRef = useRef(body);
+  bodyRef.current = body;
   useEffect(() => {
     let alive = true;
+    const editsAtStart = edits.current;
     void loadDraft(mode).then((d) => {
-      if (alive) setBody(d);
+      if (!alive) return;
+      if (edits.current === editsAtStart) return setBody(d);
+      const typed = bodyRef.current;
+      if (d !== '' && d !== typed) update(typed === '' ? d : `${d}${typed}`);
     });
     return () => {
       alive = false;
     };
+    // (update is a plain function of this render: the draft loads once per conversation and mode.)
   }, [conversationId, mode, loadDraft]);
 
   useEffect(() => {
@@ -125,11 +135,13 @@ export function Composer({ conversationId, channel, attachments, loadDraft, save
 
   useEffect(() => {
     if (!insertRequest) return;
+    edits.current++;
     setBody((prev) => (prev.trim() ? `${prev.trimEnd()}\n${insertRequest.text}` : insertRequest.text));
     textRef.current?.focus();
   }, [insertRequest]);
 
   function update(next: string) {
+    edits.current++;
     setBody(next);
     if (saveTimer.current) clearTimeout(saveTimer.current);
     saveTimer.current = setTimeout(() => saveDraft(mode, next), SAVE_DELAY_MS);
