@@ -225,4 +225,19 @@ describe('streamed pulls', () => {
     for (let i = 0; i < 100 && proxy.abandoned === 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(proxy.abandoned).toBe(1);
   });
+
+  it('a stream that ends without a page is an error shown to the user, not a loop of requests', async () => {
+    const hub = await busyHub();
+    const { proxy, url } = await proxied(hub);
+    proxy.emptyStream.add('/sync/pull/stream');
+    const ws = await station(url);
+    await signIn(ws);
+    while (ws.sync!.snapshot().error === null) await new Promise((r) => setTimeout(r, 10));
+    expect(ws.sync!.snapshot().error).toMatchObject({ code: 'hub.bad_response' });
+    await ws.sync!.idle();
+    // One cycle asked once; the retry waits for its backoff.
+    expect(proxy.count('/sync/pull/stream')).toBeLessThanOrEqual(2);
+    // What came before stays: the first page of the run.
+    expect(replicaMessages(ws).length).toBeGreaterThan(0);
+  });
 });

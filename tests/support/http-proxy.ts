@@ -19,6 +19,8 @@ export class HttpTestProxy {
   missing = new Set<string>();
   /** Cut the next response on this path after this many body bytes (then forget the rule). */
   cutNext: { path: string; afterBytes: number } | null = null;
+  /** Answer these paths with 200, the page-stream content type and no line at all (a broken middlebox). */
+  emptyStream = new Set<string>();
   /** Forward only this many body bytes of the next response on this path, then nothing more (a stalled link). */
   stallNext: { path: string; afterBytes: number } | null = null;
   /** Responses whose client side closed before the proxy had sent them in full. */
@@ -85,6 +87,11 @@ export class HttpTestProxy {
     if (this.missing.has(path)) {
       req.resume();
       res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ ok: false, error: { code: 'request.not_found', message: `No route ${req.method} ${path}` } }));
+      return;
+    }
+    if (this.emptyStream.has(path)) {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8' }).end();
       return;
     }
     const cut = this.cutNext?.path === path ? this.cutNext : null;

@@ -571,6 +571,8 @@ export class SyncClient {
       await reading;
     }
     if (failure) throw failure;
+    // A stream that ended without a page (never our hub's) must not be asked for again and again.
+    if (last === after && !this.stopped) throw new HubError('server', { code: 'hub.bad_response', message: 'The page stream ended without a page' }, null);
     // Stopped mid-stream: the caller's loop ends at the next check; nothing half-applied.
     return this.stopped ? { ...last, hasMore: false } : last;
   }
