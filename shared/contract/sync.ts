@@ -14,7 +14,7 @@ export const syncSnapshotSchema = z.object({
   rejected: z.number().int().nonnegative(),
   lastSyncAt: z.number().int().nullable(),
   error: errorShape.nullable(),
-  initial: z.object({ pulled: z.number().int(), total: z.number().int().nullable() }).nullable(),
+  initial: z.object({ pulled: z.number().int(), percent: z.number().int().min(0).max(100).nullable() }).nullable(),
   /** The offline search index being built after the initial sync (messages and notes done / total). */
   indexing: z.object({ done: z.number().int(), total: z.number().int() }).nullable(),
   version: z.number().int(),

@@ -142,7 +142,7 @@ const syncStatus: CommandDef = {
       [out.t('sync.rejected'), s.rejected ? c.yellow(String(s.rejected)) : '0'],
       [out.t('sync.last'), formatTime(s.lastSyncAt) ?? out.t('never')],
     ];
-    if (s.initial) rows.push([out.t('sync.initial'), `${s.initial.pulled}${s.initial.total !== null ? ` / ${s.initial.total}` : ''}`]);
+    if (s.initial) rows.push([out.t('sync.initial'), `${s.initial.pulled}${s.initial.percent !== null ? ` · ${s.initial.percent}%` : ''}`]);
     if (s.error) rows.push([out.t('sync.error'), c.red(`${s.error.code}: ${scrubText(s.error.message)}`)]);
     out.table(rows);
     return s.status === 'error' ? 1 : 0;

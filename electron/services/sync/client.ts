@@ -31,8 +31,13 @@ export interface SyncSnapshot {
   rejected: number;
   lastSyncAt: number | null;
   error: ErrorShape | null;
-  /** Initial sync progress: changes pulled / the hub's head when known. */
-  initial: { pulled: number; total: number | null } | null;
+  /**
+   * Initial sync progress: changes received, and how far through the change log this
+   * replica may see it has come (cursor ÷ the newest seq the hub says it may see), once known.
+   * Not received ÷ a total: the hub's seqs count everyone's changes, so that ratio would
+   * read 6 % and jump to done.
+   */
+  initial: { pulled: number; percent: number | null } | null;
   /** Offline search index being built after the initial sync: messages and notes looked at / to look at. */
   indexing: { done: number; total: number } | null;
   /** Increments whenever the replica changed through sync (the UI refreshes on change). */
@@ -464,7 +469,7 @@ export class SyncClient {
     // this run has already got an earlier one of (docs/sync.md §4).
     const from = cursor;
     const first = readState(this.replica, STATE.initialDone) !== '1';
-    if (first) this.initial = { pulled: 0, total: this.hubHead };
+    if (first) this.initial = { pulled: 0, percent: this.percentAt(cursor) };
     let page = await this.http.pull(await this.token(), cursor, limit, readState(this.replica, STATE.hubId), from);
     this.applyPages([page], first);
     // Far behind (a first sync, a replica back after days): the rest of the run comes on
@@ -577,6 +582,12 @@ export class SyncClient {
     return this.stopped ? { ...last, hasMore: false } : last;
   }
 
+  /** How far `cursor` is through the log this replica may see (null until the hub said where it ends). */
+  private percentAt(cursor: number): number | null {
+    if (!this.hubHead) return null;
+    return Math.max(0, Math.min(100, Math.floor((cursor / this.hubHead) * 100)));
+  }
+
   /**
    * Data, cursor and hub id commit together: a crash repeats the pages, never skips one.
    * Several pages of one run may commit together (the stream); they apply in order.
@@ -599,7 +610,7 @@ export class SyncClient {
         })
         .immediate(),
     );
-    if (this.initial) this.initial = { pulled: this.initial.pulled + changes.length, total: this.hubHead };
+    if (this.initial) this.initial = { pulled: this.initial.pulled + changes.length, percent: this.percentAt(page.cursor) };
     if (changes.length) {
       this.version++;
       this.opts.onApplied?.(changes);

@@ -46,9 +46,9 @@ export function ConnectionIndicator({ snap }: { snap: SyncSnapshotValue | null }
       ) : null}
       {snap.initial ? (
         <span className="net-progress" data-testid="initial-sync">
-          {snap.initial.total ? (
+          {snap.initial.percent !== null ? (
             <>
-              <progress max={snap.initial.total} value={Math.min(snap.initial.pulled, snap.initial.total)} /> {t('net.initial', { pulled: snap.initial.pulled, total: snap.initial.total })}
+              <progress max={100} value={snap.initial.percent} /> {t('net.initial', { pulled: snap.initial.pulled, percent: snap.initial.percent })}
             </>
           ) : (
             t('net.initialUnknown', { pulled: snap.initial.pulled })

@@ -278,7 +278,7 @@ export const en: Messages = {
     signed_out: 'Signed out',
     queuedSuffix: '{{count}} queued',
     rejected: '{{count}} rejected',
-    initial: 'Initial sync: {{pulled}} / {{total}} received',
+    initial: 'Initial sync: {{pulled}} received · {{percent}}%',
     initialUnknown: 'Initial sync: {{pulled}} received',
     indexing: 'Building offline search {{done}} / {{total}}',
     indexingHint: 'What is indexed can be searched now; until it finishes, older messages may not be found.',

@@ -276,7 +276,7 @@ export const zhCN = {
     signed_out: '未登录',
     queuedSuffix: '{{count}} 条待发送',
     rejected: '{{count}} 条被拒绝',
-    initial: '首次同步：已接收 {{pulled}} / {{total}}',
+    initial: '首次同步：已接收 {{pulled}} 条 · {{percent}}%',
     initialUnknown: '首次同步：已接收 {{pulled}} 条',
     indexing: '建立离线搜索索引 {{done}} / {{total}}',
     indexingHint: '已建立索引的部分现在就能搜索；全部完成前，较早的消息可能搜不到。',
