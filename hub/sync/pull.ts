@@ -6,6 +6,7 @@ import type { HubContext } from '../app/context';
 import type { AuthContext } from '../auth/service';
 import { HubError } from '../http/errors';
 import type { ChangeRow, PullPage } from '../store/types';
+import type { StoreReader } from '../store/store';
 import { scopeKeyOf } from './scope';
 
 export interface PullInput {
@@ -56,9 +57,14 @@ function patientObjects(rows: ChangeRow[]): { conversations: string[]; contacts:
 
 export async function pull(ctx: HubContext, auth: AuthContext, input: PullInput): Promise<PullValue> {
   assertThisHub(ctx, input);
-  const page = await ctx.store.read((r) => r.pull(scopeKeyOf(auth), input.cursor, input.limit, SYNC_LIMITS.pullPageBytes, input.from ?? input.cursor));
+  const page = await ctx.store.read((r) => readPage(r, auth, input));
   assertNotAhead(ctx, input, page);
   return answerPage(ctx, auth, input.cursor, page);
+}
+
+/** The store read behind a pull answer: the caller's scope, from its cursor, within the run that began at `from`. */
+export function readPage(r: StoreReader, auth: Pick<AuthContext, 'userId' | 'role'>, input: PullInput): Promise<PullPage> {
+  return r.pull(scopeKeyOf(auth), input.cursor, input.limit, SYNC_LIMITS.pullPageBytes, input.from ?? input.cursor);
 }
 
 /** A cursor is only meaningful on the hub that gave it (409, the client resets). */

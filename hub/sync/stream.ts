@@ -6,8 +6,7 @@ import type { PullValue } from '../../shared/sync/protocol';
 import type { HubContext } from '../app/context';
 import { authenticateWith, type AuthContext } from '../auth/service';
 import { errorBody, HubError, okBody } from '../http/errors';
-import { answerPage, assertNotAhead, assertThisHub, type PullInput } from './pull';
-import { scopeKeyOf } from './scope';
+import { answerPage, assertNotAhead, assertThisHub, readPage, type PullInput } from './pull';
 
 /**
  * `POST /sync/pull/stream` (docs/sync.md §4.1): the pages of one run of pulls on one
@@ -25,7 +24,7 @@ export async function pullPageWithToken(ctx: HubContext, token: string, input: P
   assertThisHub(ctx, input);
   const { auth, page } = await ctx.store.read(async (r) => {
     const auth = await authenticateWith(ctx, r, token);
-    return { auth, page: await r.pull(scopeKeyOf(auth), input.cursor, input.limit, SYNC_LIMITS.pullPageBytes, input.from ?? input.cursor) };
+    return { auth, page: await readPage(r, auth, input) };
   });
   assertNotAhead(ctx, input, page);
   return { auth, value: await answerPage(ctx, auth, input.cursor, page) };

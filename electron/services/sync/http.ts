@@ -33,6 +33,24 @@ function unreachable(e: unknown): HubError {
 
 const envelope = z.union([z.object({ ok: z.literal(true), value: z.unknown() }), z.object({ ok: z.literal(false), error: errorShape })]);
 
+/**
+ * The value of a Lantern envelope (a whole answer, or one line of a page stream), checked
+ * with `schema`; an error envelope becomes a HubError of the kind the sync state machine
+ * needs (auth.* → auth; hub.* or 5xx → server; other codes → client).
+ */
+function unwrap<T>(json: unknown, status: number, path: string, schema: z.ZodType<T>): T {
+  const env = envelope.safeParse(json);
+  if (!env.success) throw new HubError('server', { code: 'hub.bad_response', message: `HTTP ${status}: not a Lantern envelope from ${path}` }, status);
+  if (!env.data.ok) {
+    const code = env.data.error.code;
+    const kind = status === 401 || code.startsWith('auth.') ? 'auth' : status >= 500 || code.startsWith('hub.') ? 'server' : 'client';
+    throw new HubError(kind, env.data.error, status);
+  }
+  const value = schema.safeParse(env.data.value);
+  if (!value.success) throw new HubError('server', { code: 'hub.bad_response', message: `Unexpected answer from ${path}: ${z.prettifyError(value.error)}` }, status);
+  return value.data;
+}
+
 export interface HubHttpOptions {
   baseUrl: string;
   timeoutMs?: number;
@@ -67,21 +85,7 @@ export class HubHttp {
     } catch (e) {
       throw unreachable(e);
     }
-    let json: unknown;
-    try {
-      json = await res.json();
-    } catch {
-      throw new HubError(res.status >= 500 ? 'server' : 'client', { code: 'hub.bad_response', message: `HTTP ${res.status} without a JSON body` }, res.status);
-    }
-    const env = envelope.safeParse(json);
-    if (!env.success) throw new HubError('server', { code: 'hub.bad_response', message: `HTTP ${res.status}: not a Lantern envelope` }, res.status);
-    if (!env.data.ok) {
-      const kind = res.status === 401 || env.data.error.code.startsWith('auth.') ? 'auth' : res.status >= 500 ? 'server' : 'client';
-      throw new HubError(kind, env.data.error, res.status);
-    }
-    const value = schema.safeParse(env.data.value);
-    if (!value.success) throw new HubError('server', { code: 'hub.bad_response', message: `Unexpected answer from ${path}: ${z.prettifyError(value.error)}` }, res.status);
-    return value.data;
+    return this.readEnvelope(res, path, schema);
   }
 
   login(username: string, password: string, workstationId: string): Promise<LoginValue> {
@@ -177,15 +181,7 @@ export class HubHttp {
     } catch {
       throw new HubError('server', { code: 'hub.bad_response', message: 'A page stream line is not JSON' }, status);
     }
-    const env = envelope.safeParse(json);
-    if (!env.success) throw new HubError('server', { code: 'hub.bad_response', message: 'A page stream line is not a Lantern envelope' }, status);
-    if (!env.data.ok) {
-      const code = env.data.error.code;
-      throw new HubError(code.startsWith('auth.') ? 'auth' : code.startsWith('hub.') ? 'server' : 'client', env.data.error, status);
-    }
-    const value = pullValue.safeParse(env.data.value);
-    if (!value.success) throw new HubError('server', { code: 'hub.bad_response', message: `Unexpected page on /sync/pull/stream: ${z.prettifyError(value.error)}` }, status);
-    return value.data;
+    return unwrap(json, status, '/sync/pull/stream', pullValue);
   }
 
   /**
@@ -228,20 +224,14 @@ export class HubHttp {
     return { data: Buffer.from(await res.arrayBuffer()), mime: res.headers.get('content-type') ?? 'application/octet-stream' };
   }
 
-  private async readEnvelope(res: Response, path: string): Promise<unknown> {
+  private async readEnvelope<T = unknown>(res: Response, path: string, schema: z.ZodType<T> = z.unknown() as z.ZodType<T>): Promise<T> {
     let json: unknown;
     try {
       json = await res.json();
     } catch {
       throw new HubError(res.status >= 500 ? 'server' : 'client', { code: 'hub.bad_response', message: `HTTP ${res.status} without a JSON body from ${path}` }, res.status);
     }
-    const env = envelope.safeParse(json);
-    if (!env.success) throw new HubError('server', { code: 'hub.bad_response', message: `HTTP ${res.status}: not a Lantern envelope` }, res.status);
-    if (!env.data.ok) {
-      const kind = res.status === 401 || env.data.error.code.startsWith('auth.') ? 'auth' : res.status >= 500 ? 'server' : 'client';
-      throw new HubError(kind, env.data.error, res.status);
-    }
-    return env.data.value;
+    return unwrap(json, res.status, path, schema);
   }
 
   push(token: string, mutations: MutationEnvelope[]): Promise<PushValue> {
