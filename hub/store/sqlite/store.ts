@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { and, asc, desc, getTableColumns, getTableName, eq, gt, gte, inArray, isNull, lte, ne, sql, type SQL } from 'drizzle-orm';
 import { ulid } from 'ulid';
 import * as s from '../../../db/hub/schema';
@@ -60,6 +60,45 @@ function preparedInsert(sqlite: Database.Database, table: SQLiteTable, omit: str
   };
 }
 
+/**
+ * The LIMIT of the pull statements. Not a bare `LIMIT @limit`: SQLite reads a LIMIT
+ * that is a lone bound parameter as a constant when it plans, and so marks the
+ * statement to be compiled again whenever that parameter is bound — which
+ * better-sqlite3 does on every run. For these statements that recompile cost about
+ * ten times the query itself (~0.3 ms for a live round's page at the head against
+ * ~30 µs); an expression around the parameter is evaluated when run instead.
+ */
+export const PAGE_LIMIT = 'LIMIT CAST(@limit AS INTEGER)';
+
+/**
+ * `UPDATE table SET <the patch's columns> WHERE key = ?`, prepared once per set of
+ * patched columns (a handful per table) and values encoded by the columns' own
+ * mappers, as drizzle's update builder does — without building the query each call.
+ */
+function preparedUpdate(sqlite: Database.Database, table: SQLiteTable, key: SQLiteColumn) {
+  const columns = getTableColumns(table);
+  const byFields = new Map<string, { stmt: Database.Statement; fields: string[] }>();
+  return {
+    run(id: unknown, patch: object) {
+      const p = patch as Record<string, unknown>;
+      const fields = Object.keys(p).filter((k) => p[k] !== undefined);
+      if (!fields.length) return;
+      const sig = fields.join(',');
+      let u = byFields.get(sig);
+      if (!u) {
+        for (const f of fields) if (!columns[f]) throw new Error(`${getTableName(table)} has no column ${f}`);
+        const set = fields.map((f) => `"${columns[f]!.name}" = ?`).join(', ');
+        u = { stmt: sqlite.prepare(`UPDATE "${getTableName(table)}" SET ${set} WHERE "${key.name}" = ?`), fields };
+        byFields.set(sig, u);
+      }
+      u.stmt.run([...u.fields.map((f) => (p[f] === null ? null : columns[f]!.mapToDriverValue(p[f]))), key.mapToDriverValue(id)]);
+    },
+  };
+}
+
+/** Attachment columns but the bytes. */
+const { data: _attachmentData, ...attachmentMeta } = getTableColumns(s.attachments);
+
 function makeTx(db: Db, sqlite: Database.Database, tuning: { smallScopeConversations?: number } = {}): StoreTx {
   // Two plans for one query. A long way behind (a first sync, a replica back after days):
   // walk the change log in seq order (NOT INDEXED) and stop at the page's LIMIT — left to
@@ -69,7 +108,7 @@ function makeTx(db: Db, sqlite: Database.Database, tuning: { smallScopeConversat
   const pullSql = (from: string) => `${MY_CONVERSATIONS_CTE}
      SELECT c.seq, c.entity, c.entity_id AS entityId, c.op, c.data, c.prev FROM ${from}
      WHERE c.seq > @cursor AND c.seq <= @head AND ${VISIBLE_CHANGE} AND NOT ${SUPERSEDED_CHANGE}
-     ORDER BY c.seq LIMIT @limit`;
+     ORDER BY c.seq ${PAGE_LIMIT}`;
   const pullScanStmt = sqlite.prepare(pullSql('change_log c NOT INDEXED'));
   const pullPlannedStmt = sqlite.prepare(pullSql('change_log c'));
   /** Rows behind the head from which the seq-order walk wins. */
@@ -114,7 +153,7 @@ function makeTx(db: Db, sqlite: Database.Database, tuning: { smallScopeConversat
        WHERE c.conversation_id IS NULL AND c.audience_user_id IS NULL AND ${range}
     )
     SELECT c.seq, c.entity, c.entity_id AS entityId, c.op, c.data, c.prev FROM cand JOIN change_log c ON c.seq = cand.seq
-     WHERE NOT ${SUPERSEDED_CHANGE} ORDER BY c.seq LIMIT @limit`);
+     WHERE NOT ${SUPERSEDED_CHANGE} ORDER BY c.seq ${PAGE_LIMIT}`);
   const smallScope = (params: { u: string; sup: number }) => (smallScopeStmt.get(params) as { small: number }).small === 1;
   const visibleConvsStmt = sqlite.prepare(`${MY_CONVERSATIONS_CTE} SELECT id FROM my_convs ORDER BY id`);
   const headStmt = sqlite.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'change_log'");
@@ -144,6 +183,14 @@ function makeTx(db: Db, sqlite: Database.Database, tuning: { smallScopeConversat
       .onConflictDoUpdate({ target: s.meta.key, set: { value: sql`excluded.value` } })
       .prepare(),
     insertNote: preparedInsert(sqlite, s.notes),
+    insertMessage: preparedInsert(sqlite, s.messages),
+    updateConversation: preparedUpdate(sqlite, s.conversations, s.conversations.id),
+    attachmentsOfMessage: db
+      .select(attachmentMeta)
+      .from(s.attachments)
+      .where(eq(s.attachments.messageId, id))
+      .orderBy(asc(s.attachments.createdAt))
+      .prepare(),
     insertMutation: preparedInsert(sqlite, s.mutations),
     insertAudit: preparedInsert(sqlite, s.auditLog),
     insertChange: preparedInsert(sqlite, s.changeLog, ['seq']),
@@ -349,8 +396,7 @@ function makeTx(db: Db, sqlite: Database.Database, tuning: { smallScopeConversat
       return one(db.select().from(s.attachments).where(eq(s.attachments.id, id)).all());
     },
     async attachmentsOfMessage(messageId) {
-      const { data: _d, ...cols } = getTableColumns(s.attachments);
-      return db.select(cols).from(s.attachments).where(eq(s.attachments.messageId, messageId)).orderBy(asc(s.attachments.createdAt)).all();
+      return hot.attachmentsOfMessage.all({ id: messageId });
     },
     async mergesOf(contactId) {
       return db
@@ -490,10 +536,10 @@ function makeTx(db: Db, sqlite: Database.Database, tuning: { smallScopeConversat
       db.insert(s.conversations).values(row).run();
     },
     async updateConversation(id, patch) {
-      db.update(s.conversations).set(patch).where(eq(s.conversations.id, id)).run();
+      hot.updateConversation.run(id, patch);
     },
     async insertMessage(row) {
-      db.insert(s.messages).values(row).run();
+      hot.insertMessage.run(row);
     },
     async shredMessage(messageId, recalledAt) {
       const m = one(db.select().from(s.messages).where(eq(s.messages.id, messageId)).all());
