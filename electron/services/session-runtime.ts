@@ -73,7 +73,7 @@ export interface SessionRuntime {
 export async function openSession(opts: WorkstationOptions, log: Log): Promise<SessionRuntime> {
   mkdirSync(opts.dataDir, { recursive: true });
   const { key, created } = await opts.keyStore.getOrCreateKey();
-  const replica = openReplica({ path: join(opts.dataDir, REPLICA_FILE), key, create: created, ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}) });
+  const replica = openReplica({ path: join(opts.dataDir, REPLICA_FILE), key, create: created, backgroundCheckpoint: true, ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}) });
   key.fill(0);
   if (created && !opts.hubUrl && opts.demoDataPath) {
     const now = opts.now?.() ?? Date.now();

@@ -6,6 +6,7 @@ import { migrate, MigrationError, schemaVersion } from '../../../db/migrate';
 import { migrations } from '../../../db/replica/migrations';
 import * as schema from '../../../db/replica/schema';
 import { writeFileAtomic } from '../fs/atomic';
+import { startCheckpointer, SAFETY_NET_AUTOCHECKPOINT, INLINE_AUTOCHECKPOINT, type BackgroundCheckpointer, type CheckpointStats } from './checkpointer';
 import { CIPHER, cipherPragmas, keyFingerprint, rawKeyPragma, SQLITE_PLAINTEXT_HEADER, verifyPageHmacs } from './cipher';
 
 export type ReplicaDb = BetterSQLite3Database<typeof schema>;
@@ -25,6 +26,10 @@ export interface Replica {
    * OPERATING_PRAGMAS). Never for anything a user was told is saved.
    */
   refetchable<T>(write: () => T): T;
+  /** The background checkpointer's record (null when SQLite checkpoints inline). */
+  checkpointStats(): CheckpointStats | null;
+  /** Runs a background checkpoint now and waits for it (null when there is none). */
+  flushCheckpoint(): Promise<CheckpointStats | null>;
   close(): void;
 }
 
@@ -35,6 +40,12 @@ export interface OpenReplicaOptions {
   create: boolean;
   /** Path to a better_sqlite3.node built for this runtime (Electron's ABI in `npm start`). */
   nativeBinding?: string;
+  /**
+   * WAL checkpoints on a worker thread instead of inside whichever commit crosses the
+   * threshold (checkpointer.ts). The workstation turns it on; tests of the file format
+   * leave it off.
+   */
+  backgroundCheckpoint?: boolean;
 }
 
 /** Sidecar file holding fingerprints of the keys that may open the replica. */
@@ -88,6 +99,9 @@ function readHeader(path: string): Buffer {
  * - secure_delete=ON: recalled messages are overwritten, not left in free pages.
  * - foreign_keys=ON, busy_timeout so a second connection waits instead of failing.
  */
+/** How often a replica with a background checkpointer asks it to run (if anything was written). */
+const CHECKPOINT_EVERY_MS = 1_000;
+
 const OPERATING_PRAGMAS = ['journal_mode=WAL', 'synchronous=FULL', 'secure_delete=ON', 'foreign_keys=ON', 'busy_timeout=5000', 'temp_store=MEMORY'];
 
 /**
@@ -146,6 +160,33 @@ export function openReplica(opts: OpenReplicaOptions): Replica {
 
   const db = drizzle(sqlite, { schema });
   let currentKey = Buffer.from(key);
+  let checkpointer: BackgroundCheckpointer | null = null;
+  let ticker: NodeJS.Timeout | null = null;
+  const startBackground = () => {
+    sqlite.pragma(`wal_autocheckpoint=${SAFETY_NET_AUTOCHECKPOINT}`);
+    checkpointer = startCheckpointer({
+      path,
+      pragmas: [...cipherPragmas(), rawKeyPragma(currentKey), 'busy_timeout=5000'],
+      ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
+      // The worker cannot serve this file: SQLite checkpoints inline again, as by default.
+      onFailure: () => {
+        if (sqlite.open) sqlite.pragma(`wal_autocheckpoint=${INLINE_AUTOCHECKPOINT}`);
+      },
+    });
+  };
+  if (opts.backgroundCheckpoint) {
+    startBackground();
+    // Once a second, if anything was written: total_changes() is this connection's own count.
+    const changes = sqlite.prepare('SELECT total_changes() AS n');
+    let seen = 0;
+    ticker = setInterval(() => {
+      const n = (changes.get() as { n: number }).n;
+      if (n === seen) return;
+      seen = n;
+      checkpointer?.request();
+    }, CHECKPOINT_EVERY_MS);
+    ticker.unref();
+  }
   return {
     path,
     sqlite,
@@ -180,6 +221,10 @@ export function openReplica(opts: OpenReplicaOptions): Replica {
       // accepts both keys until the rekey has committed, so a crash in between still
       // opens with whichever key the file really has.
       writeKeyCheck(path, [currentKey, newKey]);
+      // Leaving WAL needs the only connection to the file: the checkpointer lets go first.
+      const background = checkpointer !== null;
+      checkpointer?.close();
+      checkpointer = null;
       sqlite.pragma('wal_checkpoint(TRUNCATE)');
       sqlite.pragma('journal_mode=DELETE');
       try {
@@ -189,8 +234,18 @@ export function openReplica(opts: OpenReplicaOptions): Replica {
       }
       currentKey = Buffer.from(newKey);
       writeKeyCheck(path, [newKey]);
+      if (background) startBackground();
+    },
+    checkpointStats() {
+      return checkpointer?.stats ?? null;
+    },
+    async flushCheckpoint() {
+      return checkpointer ? checkpointer.flush() : null;
     },
     close() {
+      if (ticker) clearInterval(ticker);
+      checkpointer?.close();
+      checkpointer = null;
       sqlite.close();
     },
   };

@@ -81,12 +81,12 @@ function preparedUpdate(sqlite: Database.Database, table: SQLiteTable, key: SQLi
   return {
     run(id: unknown, patch: object) {
       const p = patch as Record<string, unknown>;
-      const fields = Object.keys(p).filter((k) => p[k] !== undefined);
+      // Like drizzle's builder: undefined and keys that are not columns are left out.
+      const fields = Object.keys(p).filter((k) => p[k] !== undefined && columns[k] !== undefined);
       if (!fields.length) return;
       const sig = fields.join(',');
       let u = byFields.get(sig);
       if (!u) {
-        for (const f of fields) if (!columns[f]) throw new Error(`${getTableName(table)} has no column ${f}`);
         const set = fields.map((f) => `"${columns[f]!.name}" = ?`).join(', ');
         u = { stmt: sqlite.prepare(`UPDATE "${getTableName(table)}" SET ${set} WHERE "${key.name}" = ?`), fields };
         byFields.set(sig, u);
