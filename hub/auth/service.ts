@@ -173,6 +173,16 @@ export async function authenticateWith(ctx: HubContext, r: StoreReader, token: s
   return authenticateClaims(r, verifyAccessToken(ctx.secret, token, ctx.now()));
 }
 
+/**
+ * Authorizes again claims whose token was verified before (an open WebSocket, each
+ * round): the token cannot have changed, so its signature is not checked again — its
+ * expiry, the session, the user and the workstation are.
+ */
+export async function reauthenticate(r: StoreReader, claims: AccessClaims, now: number): Promise<AuthContext> {
+  if (claims.exp <= now) throw new HubError(HubErrorCode.expired, 'Access token expired');
+  return authenticateClaims(r, claims);
+}
+
 async function authenticateClaims(r: StoreReader, claims: AccessClaims): Promise<AuthContext> {
   const session = await r.getSession(claims.sid);
   if (!session || session.userId !== claims.sub || session.workstationId !== claims.wid) throw new HubError(HubErrorCode.invalidToken, 'Unknown session');

@@ -3,8 +3,8 @@ import type { WebSocket, RawData } from 'ws';
 import { HubErrorCode } from '../../shared/sync/errors';
 import { WS_CLOSE, wsClientFrame, type WsServerFrame } from '../../shared/sync/protocol';
 import type { HubContext } from '../app/context';
-import { authenticate, authenticateWith, type AuthContext } from '../auth/service';
-import { verifyAccessToken } from '../auth/tokens';
+import { authenticate, reauthenticate, type AuthContext } from '../auth/service';
+import { verifyAccessToken, type AccessClaims } from '../auth/tokens';
 import { errorBody, HubError } from '../http/errors';
 import { scopeKeyOf } from './scope';
 import type { PullPage, ScopeKey } from '../store/types';
@@ -18,7 +18,8 @@ export const WS_AUTH_GRACE_MS = 5_000;
 interface Client {
   socket: WebSocket;
   auth: AuthContext | null;
-  token: string | null;
+  /** The socket's token as verified when it arrived (rounds re-check all but its signature). */
+  claims: AccessClaims | null;
   /** Highest seq this client was told about (hello, poke or changes). */
   lastSeq: number;
   /** Live tail: the cursor the client's replica holds (its last `follow`, advanced by each `changes` frame); null = pokes only. */
@@ -139,7 +140,7 @@ export function registerSyncSocket(app: FastifyInstance, ctx: HubContext): Socke
     try {
       do {
         again = false;
-        const batch = [...clients].filter((c) => c.auth && c.token);
+        const batch = [...clients].filter((c) => c.auth && c.claims);
         // One user's workstations that read the same page share one audited read.
         const live = new Map<string, Parameters<typeof deliver>[0]>();
         if (!batch.length) continue;
@@ -149,7 +150,7 @@ export function registerSyncSocket(app: FastifyInstance, ctx: HubContext): Socke
           const reader = roundReader(r);
           for (const c of batch) {
             try {
-              const auth = await authenticateWith(ctx, reader, c.token!);
+              const auth = await reauthenticate(reader, c.claims!, ctx.now());
               verdicts.push({ c, auth, scopeKey: JSON.stringify(scopeKeyOf(auth)) });
             } catch (error) {
               verdicts.push({ c, error });
@@ -219,7 +220,7 @@ export function registerSyncSocket(app: FastifyInstance, ctx: HubContext): Socke
       }
       const first = c.auth === null;
       c.auth = auth;
-      c.token = token;
+      c.claims = claims;
       clearTimers(c);
       c.expiryTimer = setTimeout(() => fail(c, new HubError(HubErrorCode.expired, 'Access token expired')), Math.min(Math.max(claims.exp - ctx.now(), 0), 2 ** 31 - 1));
       if (first) {
@@ -260,7 +261,7 @@ export function registerSyncSocket(app: FastifyInstance, ctx: HubContext): Socke
     url: '/sync/ws',
     handler: async (_req, reply) => reply.code(426).header('upgrade', 'websocket').send(errorBody(HubErrorCode.upgradeRequired, 'Connect with a WebSocket upgrade')),
     wsHandler: (socket, req) => {
-      const c: Client = { socket, auth: null, token: null, lastSeq: 0, follow: null, authTimer: null, expiryTimer: null };
+      const c: Client = { socket, auth: null, claims: null, lastSeq: 0, follow: null, authTimer: null, expiryTimer: null };
       clients.add(c);
       socket.on('close', () => {
         clearTimers(c);
