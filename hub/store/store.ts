@@ -79,6 +79,10 @@ export interface StoreReader extends QaStoreReader, KnowledgeStoreReader {
   getWorkstation(id: string): Promise<WorkstationRow | null>;
   listWorkstations(): Promise<WorkstationRow[]>;
   getSession(id: string): Promise<SessionRow | null>;
+  /** Many sessions in one query (a WebSocket round re-authorizes every socket at once); missing ids are absent. */
+  getSessions(ids: string[]): Promise<SessionRow[]>;
+  /** Many workstations in one query (as getSessions). */
+  getWorkstations(ids: string[]): Promise<WorkstationRow[]>;
   getRefreshToken(tokenHash: string): Promise<RefreshTokenRow | null>;
 
   getContact(id: string): Promise<ContactRow | null>;

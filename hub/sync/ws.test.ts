@@ -117,6 +117,17 @@ describe('WebSocket /sync/ws pokes', () => {
     expect(p.closed!.code).toBe(WS_CLOSE.unauthorized);
   }, 10_000);
 
+  it('a round reads the sessions and workstations of all its sockets in one query each (unknown ids are left out)', async () => {
+    const claims = [agent, agent2, nurse].map((c) => JSON.parse(Buffer.from(c.token.split('.')[1]!, 'base64url').toString('utf8')) as { sid: string; wid: string });
+    const sessions = await t.hub.store.read((r) => r.getSessions([...claims.map((c) => c.sid), 'no-such-session']));
+    expect(sessions.map((s) => s.id).sort()).toEqual(claims.map((c) => c.sid).sort());
+    for (const s of sessions) expect(s).toEqual(await t.hub.store.read((r) => r.getSession(s.id)));
+    const workstations = await t.hub.store.read((r) => r.getWorkstations([...claims.map((c) => c.wid), 'no-such-workstation']));
+    expect(workstations.map((w) => w.id).sort()).toEqual(claims.map((c) => c.wid).sort());
+    for (const w of workstations) expect(w).toEqual(await t.hub.store.read((r) => r.getWorkstation(w.id)));
+    expect(await t.hub.store.read((r) => r.getSessions([]))).toEqual([]);
+  });
+
   it('a plain HTTP GET to the socket route is a clean 426, not a crash', async () => {
     const r = await fetch(`${t.url}/sync/ws`);
     expect(r.status).toBe(426);

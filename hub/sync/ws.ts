@@ -42,15 +42,29 @@ function send(c: Client, frame: WsServerFrame | string): void {
   if (c.socket.readyState === c.socket.OPEN) c.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
 }
 
-/** A reader that remembers users and their teams for the length of one socket round (one snapshot). */
-function roundReader(r: StoreReader): StoreReader {
+/**
+ * A reader for one socket round (one snapshot): the sessions and workstations of all its
+ * sockets are read up front in two queries, not two per socket, and users and their teams
+ * are remembered, so however many sockets a user has, their rows are read once.
+ */
+async function roundReader(r: StoreReader, claims: AccessClaims[]): Promise<StoreReader> {
+  const sessions = new Map((await r.getSessions([...new Set(claims.map((c) => c.sid))])).map((s) => [s.id, s]));
+  const workstations = new Map((await r.getWorkstations([...new Set(claims.map((c) => c.wid))])).map((w) => [w.id, w]));
   const users = new Map<string, ReturnType<StoreReader['getUserById']>>();
   const teams = new Map<string, ReturnType<StoreReader['teamIdsOf']>>();
   return Object.assign(Object.create(r) as StoreReader, {
+    getSession: async (id: string) => sessions.get(id) ?? null,
+    getWorkstation: async (id: string) => workstations.get(id) ?? null,
     getUserById: (id: string) => users.get(id) ?? (users.set(id, r.getUserById(id)), users.get(id)!),
     teamIdsOf: (id: string) => teams.get(id) ?? (teams.set(id, r.teamIdsOf(id)), teams.get(id)!),
   });
 }
+
+/** Sockets whose users see the same conversations share one scope query per round. */
+const scopeId = (auth: AuthContext) => {
+  const k = scopeKeyOf(auth);
+  return `${k.supervisor ? 1 : 0}:${k.userId}`;
+};
 
 function sendError(c: Client, code: string, message: string): void {
   send(c, { type: 'error', error: { code, message } });
@@ -146,12 +160,11 @@ export function registerSyncSocket(app: FastifyInstance, ctx: HubContext): Socke
         if (!batch.length) continue;
         const outcomes = await ctx.store.read(async (r) => {
           const verdicts: { c: Client; auth?: AuthContext; scopeKey?: string; error?: unknown; seq?: number | null; page?: PullPage; from?: number }[] = [];
-          // Within one round a user's row and teams are read once, however many sockets they have.
-          const reader = roundReader(r);
+          const reader = await roundReader(r, batch.map((c) => c.claims!));
           for (const c of batch) {
             try {
               const auth = await reauthenticate(reader, c.claims!, ctx.now());
-              verdicts.push({ c, auth, scopeKey: JSON.stringify(scopeKeyOf(auth)) });
+              verdicts.push({ c, auth, scopeKey: scopeId(auth) });
             } catch (error) {
               verdicts.push({ c, error });
             }

@@ -167,11 +167,15 @@ function makeTx(db: Db, sqlite: Database.Database, tuning: { smallScopeConversat
   // session, user, workstation and teams; every audited read appends to the chain) runs
   // on statements prepared once, not rebuilt and re-prepared per call.
   const id = sql.placeholder('id');
+  /** A JSON array of ids. */
+  const ids = sql.placeholder('ids');
   const hot = {
     teamIds: db.select({ teamId: s.teamMembers.teamId }).from(s.teamMembers).where(eq(s.teamMembers.userId, id)).orderBy(asc(s.teamMembers.teamId)).prepare(),
     user: db.select().from(s.users).where(eq(s.users.id, id)).prepare(),
     workstation: db.select().from(s.workstations).where(eq(s.workstations.id, id)).prepare(),
     session: db.select().from(s.sessions).where(eq(s.sessions.id, id)).prepare(),
+    sessions: db.select().from(s.sessions).where(sql`${s.sessions.id} IN (SELECT value FROM json_each(${ids}))`).prepare(),
+    workstations: db.select().from(s.workstations).where(sql`${s.workstations.id} IN (SELECT value FROM json_each(${ids}))`).prepare(),
     auditHead: db.select().from(s.auditLog).orderBy(sql`${s.auditLog.id} DESC`).limit(1).prepare(),
     // What a push applies per mutation (docs/sync.md §7): its lookups, rows and savepoint.
     conversation: db.select().from(s.conversations).where(eq(s.conversations.id, id)).prepare(),
@@ -247,6 +251,12 @@ function makeTx(db: Db, sqlite: Database.Database, tuning: { smallScopeConversat
     },
     async getSession(sessionId) {
       return hot.session.get({ id: sessionId }) ?? null;
+    },
+    async getSessions(sessionIds) {
+      return sessionIds.length ? hot.sessions.all({ ids: JSON.stringify(sessionIds) }) : [];
+    },
+    async getWorkstations(workstationIds) {
+      return workstationIds.length ? hot.workstations.all({ ids: JSON.stringify(workstationIds) }) : [];
     },
     async getRefreshToken(tokenHash) {
       return one(db.select().from(s.refreshTokens).where(eq(s.refreshTokens.tokenHash, tokenHash)).all());
