@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { readdirSync, readlinkSync, statSync } from 'node:fs';
+import { readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { openReplica, type Replica } from './open';
@@ -104,6 +106,38 @@ describe('background WAL checkpoints', () => {
     open = openReplica({ path, key: newKey, create: false });
     expect((open.sqlite.prepare('SELECT count(*) AS n FROM scratch').get() as { n: number }).n).toBe(100);
   });
+
+  it('does not keep a process alive: a program that leaves its replica open still exits', async () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const openTs = fileURLToPath(new URL('./open.ts', import.meta.url));
+    const script = join(t.dir, 'leave-open.mts');
+    writeFileSync(
+      script,
+      `import { randomBytes } from 'node:crypto';
+       import { openReplica } from ${JSON.stringify(openTs)};
+       const r = openReplica({ path: ${JSON.stringify(join(t.dir, 'r.db'))}, key: randomBytes(32), create: true, backgroundCheckpoint: true });
+       r.sqlite.exec('CREATE TABLE x (a)');
+       await r.flushCheckpoint();
+       console.log('written');`,
+    );
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | string>((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        resolve('still running after 20 s');
+      }, 20_000);
+      child.on('exit', (c) => {
+        clearTimeout(timer);
+        resolve(c ?? 'killed');
+      });
+    });
+    expect(out).toContain('written');
+    expect(code).toBe(0);
+  }, 30_000);
 
   it('a file the worker cannot open is reported at once, with the reason', () => {
     const { path, key, r } = setup(false);

@@ -107,12 +107,19 @@ interface Entry {
 let worker: Worker | null = null;
 let nextId = 1;
 const entries = new Map<number, Entry>();
+/** flush() calls waiting: while any does, the worker keeps the process alive. */
+let flushing = 0;
+
+function settle(e: Entry): void {
+  const waiters = e.waiters.splice(0);
+  for (const resolve of waiters) resolve({ ...e.stats });
+  flushing -= waiters.length;
+  if (flushing === 0) worker?.unref();
+}
 
 function theWorker(): Worker {
   if (worker) return worker;
   const w = new Worker(WORKER_SOURCE, { eval: true });
-  // Idle replicas must not keep a process alive; a queued checkpoint is not worth waiting for.
-  w.unref();
   w.on('message', (m: WorkerReply) => {
     const e = entries.get(m.id);
     if (!e) return;
@@ -125,18 +132,21 @@ function theWorker(): Worker {
       e.stats.failure = m.message;
       e.onFailure(m.message);
     }
-    for (const resolve of e.waiters.splice(0)) resolve({ ...e.stats });
+    settle(e);
   });
   const lost = (why: string) => {
     worker = null;
     for (const e of entries.values()) {
       e.stats.failure = why;
       e.onFailure(why);
-      for (const resolve of e.waiters.splice(0)) resolve({ ...e.stats });
+      settle(e);
     }
   };
   w.on('error', (err) => lost(`checkpoint worker failed: ${err.message}`));
   w.on('exit', (code) => lost(`checkpoint worker exited (${code})`));
+  // Idle replicas must not keep a process alive; a queued checkpoint is not worth waiting for.
+  // (After the listeners: adding a 'message' listener refs the worker again.)
+  w.unref();
   worker = w;
   return w;
 }
@@ -185,6 +195,7 @@ export function startCheckpointer(opts: { path: string; pragmas: string[]; nativ
       if (closed || entry.stats.failure || !worker) return Promise.resolve({ ...entry.stats });
       return new Promise((resolve) => {
         entry.waiters.push(resolve);
+        if (flushing++ === 0) worker!.ref();
         entry.queued = true;
         worker!.postMessage({ type: 'checkpoint', id });
       });
@@ -199,7 +210,7 @@ export function startCheckpointer(opts: { path: string; pragmas: string[]; nativ
         Atomics.wait(released, 0, 0, RELEASE_TIMEOUT_MS);
       }
       entries.delete(id);
-      for (const resolve of entry.waiters.splice(0)) resolve({ ...entry.stats });
+      settle(entry);
     },
   };
 }
