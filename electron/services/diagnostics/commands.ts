@@ -264,6 +264,14 @@ const dbSize: CommandDef = {
     out.table([
       [out.t('db.file'), `${f.path}  ${c.bold(formatBytes(f.sizeBytes))}`],
       [out.t('db.wal'), formatBytes(f.walBytes)],
+      [
+        out.t('db.checkpoints'),
+        f.checkpoints.mode === 'background'
+          ? out.t('db.checkpointsBackground', { n: f.checkpoints.runs })
+          : f.checkpoints.failure
+            ? c.yellow(out.t('db.checkpointsFallback', { error: f.checkpoints.failure }))
+            : out.t('db.checkpointsInline'),
+      ],
       [out.t('db.pages'), `${f.pageCount} x ${f.pageSize} B | freelist ${f.freelistCount}`],
       [out.t('db.schema'), String(f.schemaVersion)],
       [out.t('db.cipherName'), `${f.cipher} | ${f.journalMode}`],

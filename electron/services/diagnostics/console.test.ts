@@ -210,6 +210,7 @@ describe('diagnostics console on a demo workstation', () => {
     const size = await run('db size');
     expect(size.text).toMatch(/messages \d+/);
     expect(size.text).toContain('sqlcipher (legacy=4)');
+    expect(size.text).toMatch(/WAL 检查点\s+后台线程 · 已运行 \d+ 次/);
   });
 
   it('outbox list shows queued changes without their text', async () => {

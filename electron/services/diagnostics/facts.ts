@@ -24,8 +24,15 @@ export function dbFacts(deps: ConsoleDeps) {
     pageSize: Number(sqlite.pragma('page_size', { simple: true })),
     pageCount: Number(sqlite.pragma('page_count', { simple: true })),
     freelistCount: Number(sqlite.pragma('freelist_count', { simple: true })),
+    checkpoints: checkpointFacts(deps.ctx.replica.checkpointStats()),
     counts,
   };
+}
+
+/** Where WAL checkpoints run: on the background thread, or inline (and why the thread could not serve). */
+function checkpointFacts(s: ReturnType<ConsoleDeps['ctx']['replica']['checkpointStats']>) {
+  if (!s) return { mode: 'inline' as const, runs: 0, failure: null };
+  return { mode: s.failure ? ('inline' as const) : ('background' as const), runs: s.runs, failure: s.failure };
 }
 
 export function syncFacts(deps: ConsoleDeps) {
