@@ -54,6 +54,17 @@ describe('applying pulled changes to the replica', () => {
     expect(rep.sqlite.prepare('SELECT (SELECT count(*) FROM conversations) + (SELECT count(*) FROM messages) + (SELECT count(*) FROM contacts) AS n').get()).toEqual({ n: 0 });
   });
 
+  it('within one page, a child after a revoke of its conversation is skipped (its parent is gone), and one after the parent came back applies', () => {
+    const rep = open();
+    const revoke = (keepContact: boolean): Change => ({ seq: ++seq, entity: 'scope', id: 'v1', op: 'revoke', data: { conversationId: 'v1', contactId: 'c1', keepContact } });
+    // A page that sees v1, loses it, then gets a message of it: no FK failure, nothing half-applied.
+    applyChanges(rep, [put('contact', contact), put('conversation', conv()), put('message', msg('m1', '第一条')), revoke(false), put('message', msg('m2', '撤销后')), put('device_reading', { id: 'r1', contactId: 'c1', kind: 'glucose', value: 7.2, value2: null, unit: 'mmol/L', deviceId: null, measuredAt: 3 })]);
+    expect(rep.sqlite.prepare('SELECT (SELECT count(*) FROM messages) + (SELECT count(*) FROM contacts) + (SELECT count(*) FROM device_readings) AS n').get()).toEqual({ n: 0 });
+    // Re-granted in the same page: contact and conversation again, then its messages apply.
+    applyChanges(rep, [put('contact', contact), put('conversation', conv()), put('message', msg('m3', '恢复前')), revoke(true), put('conversation', conv()), put('message', msg('m4', '恢复后'))]);
+    expect(rep.sqlite.prepare('SELECT id FROM messages ORDER BY id').all()).toEqual([{ id: 'm4' }]);
+  });
+
   it('keeps a pending local change on top of the hub version (rebase), and rolls back to the hub value once it is gone', () => {
     const rep = open();
     applyChanges(rep, [put('contact', contact), put('conversation', conv())]);

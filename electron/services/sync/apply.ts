@@ -145,6 +145,12 @@ export function applyChanges(replica: Replica, changes: Change[], opts: { deferS
     deferred = true;
   };
   const touched = new Set<string>();
+  // Parents seen present in this call (a page of 1,000 messages has a few conversations):
+  // looked up once, not once per child. A revoke in the page forgets them all (rare).
+  const presentConversations = new Set<string>();
+  const presentContacts = new Set<string>();
+  const hasConversation = (id: string) => presentConversations.has(id) || (stmt(sqlite, SQL.hasConversation).get(id) !== undefined && !!presentConversations.add(id));
+  const hasContact = (id: string) => presentContacts.has(id) || (stmt(sqlite, SQL.hasContact).get(id) !== undefined && !!presentContacts.add(id));
   // Only conversations with local changes still in flight need a rebase after a put.
   const pending = new Set((stmt(sqlite, SQL.pendingConversationIds).all() as { id: string }[]).map((r) => r.id));
   // A page often carries many versions of one conversation (each inbound message bumps it);
@@ -159,6 +165,8 @@ export function applyChanges(replica: Replica, changes: Change[], opts: { deferS
       if (!d.success) throw new ProtocolError(`Bad scope change at seq ${c.seq}`);
       deleteConversation(replica, d.data.conversationId);
       if (!d.data.keepContact) deleteContact(replica, d.data.contactId);
+      presentConversations.clear();
+      presentContacts.clear();
       continue;
     }
     const parsed = entityDataSchemas[c.entity].safeParse(c.data);
@@ -174,13 +182,13 @@ export function applyChanges(replica: Replica, changes: Change[], opts: { deferS
       case 'contact_identity': {
         const d = parsed.data as ContactIdentityData;
         // Protocol rule: a row whose parent we do not have is skipped (a later copy brings both).
-        if (!stmt(sqlite, SQL.hasContact).get(d.contactId)) break;
+        if (!hasContact(d.contactId)) break;
         stmt(sqlite, SQL.identity).run({ ...d, verified: b(d.verified) });
         break;
       }
       case 'conversation': {
         const d = parsed.data as ConversationData;
-        if (!stmt(sqlite, SQL.hasContact).get(d.contactId)) break;
+        if (!hasContact(d.contactId)) break;
         const existing = stmt(sqlite, SQL.existingConversation).get(d.id) as { assigneeId: string | null } | undefined;
         if (!existing || existing.assigneeId !== d.assigneeId) touched.add(d.id);
         // Hub events (someone else's assignment, status…) become timeline events.
@@ -201,7 +209,7 @@ export function applyChanges(replica: Replica, changes: Change[], opts: { deferS
       }
       case 'message': {
         const d = parsed.data as MessageData;
-        if (!stmt(sqlite, SQL.hasConversation).get(d.conversationId)) break;
+        if (!hasConversation(d.conversationId)) break;
         // (Not looked up on a first download: nothing is indexed during it.)
         const before = opts.deferSearch ? undefined : (stmt(sqlite, SQL.messageBody).get(d.id) as { body: string } | undefined);
         stmt(sqlite, SQL.message).run(d.id, d.conversationId, d.direction, d.authorId, d.authorName, d.body, d.contentType, d.deliveryStatus, d.failureReason, d.createdAt, d.recalledAt, seq);
@@ -220,7 +228,7 @@ export function applyChanges(replica: Replica, changes: Change[], opts: { deferS
       }
       case 'note': {
         const d = parsed.data as NoteData;
-        if (!stmt(sqlite, SQL.hasConversation).get(d.conversationId)) break;
+        if (!hasConversation(d.conversationId)) break;
         const before = opts.deferSearch ? undefined : (stmt(sqlite, SQL.noteBody).get(d.id) as { body: string } | undefined);
         stmt(sqlite, SQL.note).run(d.id, d.conversationId, d.authorId, d.authorName, d.body, d.createdAt, seq);
         if (before?.body !== d.body) indexText('note', d.id, d.conversationId, d.body);
@@ -228,7 +236,7 @@ export function applyChanges(replica: Replica, changes: Change[], opts: { deferS
       }
       case 'device_reading': {
         const d = parsed.data as DeviceReadingData;
-        if (!stmt(sqlite, SQL.hasContact).get(d.contactId)) break;
+        if (!hasContact(d.contactId)) break;
         stmt(sqlite, SQL.reading).run({ ...d, seq });
         break;
       }
