@@ -82,7 +82,7 @@ export async function openSession(opts: WorkstationOptions, log: Log): Promise<S
     seedWorkspaceDemo(replica, loadWorkspaceDemo(workspacePath), now);
     log('info', 'demo clinic seeded', seeded);
   }
-  if (!opts.hubUrl && !hasUnlockPassword(replica)) setUnlockPassword(replica, DEMO_UNLOCK_PASSWORD);
+  if (!opts.hubUrl && !hasUnlockPassword(replica)) await setUnlockPassword(replica, DEMO_UNLOCK_PASSWORD);
 
   const ctx: ServiceContext = {
     replica,

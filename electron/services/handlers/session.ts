@@ -50,8 +50,8 @@ export function sessionHandlers(ctx: ServiceContext): Handlers<Contract>['sessio
       ctx.session.locked = true;
       return { locked: true as const };
     },
-    unlock: ({ password }) => {
-      if (!checkUnlockPassword(ctx.replica, password)) throw new LanternError('session.wrong_password', 'Wrong password');
+    unlock: async ({ password }) => {
+      if (!(await checkUnlockPassword(ctx.replica, password))) throw new LanternError('session.wrong_password', 'Wrong password');
       ctx.session.locked = false;
       return { locked: false as const };
     },

@@ -42,7 +42,7 @@ export function syncHandlers(ctx: ServiceContext, client: SyncClient | null): Ha
       if (!client) throw new LanternError('sync.no_hub', 'This workstation has no hub configured (demo mode)');
       try {
         const me = await client.login(username, password);
-        setUnlockPassword(ctx.replica, password);
+        await setUnlockPassword(ctx.replica, password);
         ctx.session.locked = false;
         return { id: me.user.id, displayName: me.user.displayName, role: me.user.role };
       } catch (e) {
