@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WS_CLOSE } from '../../shared/sync/protocol';
 import { newId, startHub, type TestClient, type TestHub } from '../testing/harness';
+import { disableUser, revokeWorkstation } from '../users/admin';
 import { sleep, WsProbe, wsUrl } from '../testing/ws-client';
 
 describe('WebSocket /sync/ws pokes', () => {
@@ -116,6 +117,25 @@ describe('WebSocket /sync/ws pokes', () => {
     await p.until(() => p.closed !== null, 8_000);
     expect(p.closed!.code).toBe(WS_CLOSE.unauthorized);
   }, 10_000);
+
+  it('closes with 4403 on the next round when a workstation is revoked or a user disabled, and leaves the other sockets open', async () => {
+    const lost = await t.signIn('agent', 'ws-revoke-me');
+    const admin = await t.signIn('admin', 'ws-admin-disabled');
+    const stays = await t.signIn('agent', 'ws-stays');
+    // (A fresh sign-in: the expiry test above moved the clock past earlier tokens.)
+    const writer = await t.signIn('supervisor', 'ws-sup3');
+    const [pl, pa, ps] = [await open(lost.token), await open(admin.token), await open(stays.token)];
+    await Promise.all([pl, pa, ps].map((p) => p.until(() => p.of('hello').length === 1)));
+    await revokeWorkstation(t.hub.store, 'ws-revoke-me', null, t.clock.now());
+    await disableUser(t.hub.store, 'admin', null, t.clock.now());
+    // Any commit starts a round, and every round re-authorizes every socket.
+    await writer.mutate('note.add', { conversationId: 'v-chen-glucose', noteId: newId(), body: '复核' });
+    await Promise.all([pl, pa].map((p) => p.until(() => p.closed !== null)));
+    expect([pl.closed!.code, pa.closed!.code]).toEqual([WS_CLOSE.revoked, WS_CLOSE.revoked]);
+    await writer.mutate('note.add', { conversationId: 'v-li-call', noteId: newId(), body: '回电' });
+    await ps.until(() => ps.of('poke').length > 0);
+    expect(ps.closed).toBeNull();
+  });
 
   it('a round reads the sessions and workstations of all its sockets in one query each (unknown ids are left out)', async () => {
     const claims = [agent, agent2, nurse].map((c) => JSON.parse(Buffer.from(c.token.split('.')[1]!, 'base64url').toString('utf8')) as { sid: string; wid: string });
