@@ -35,6 +35,8 @@ describe('encrypted replica', () => {
     expect(r.sqlite.pragma('synchronous', { simple: true })).toBe(2); // FULL
     expect(r.sqlite.pragma('secure_delete', { simple: true })).toBe(1);
     expect(r.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+    // 64 MiB page cache: a miss decrypts and verifies a page (bench/results/replica.json, large_replica_reads).
+    expect(r.sqlite.pragma('cache_size', { simple: true })).toBe(-65536);
     expect(r.sqlite.pragma('cipher', { simple: true })).toBe('sqlcipher');
     r.close();
     const head = readFileSync(path).subarray(0, 16).toString('latin1');
